@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Enforces that each third-party library stays in its own folder (docs/ARCHITECTURE.md) and that
+# time is only read through common/clock.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+status=0
+check() {  # pattern, allowed path regex, what
+  local hits
+  hits=$(git grep -nE "$1" -- daemon | grep -vE "$2" || true)
+  if [ -n "$hits" ]; then
+    echo "check-deps: $3 outside its place:" >&2
+    echo "$hits" >&2
+    status=1
+  fi
+}
+check '#include <microhttpd\.h>' '^daemon/http/server\.cc:' "libmicrohttpd"
+check '#include <yaml-cpp/' '^daemon/config/loader\.cc:' "yaml-cpp"
+check '#include <openssl/' '^daemon/crypto/' "OpenSSL"
+check '(system_clock|steady_clock)::now\(' '^daemon/common/clock\.cc:' "reading the clock"
+check '\bnew [A-Z_a-z]' 'NOLINT\(cppcoreguidelines-owning-memory\)' "raw new"
+exit $status
