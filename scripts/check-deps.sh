@@ -17,5 +17,5 @@ check '#include <microhttpd\.h>' '^daemon/http/server\.cc:' "libmicrohttpd"
 check '#include <yaml-cpp/' '^daemon/config/loader\.cc:' "yaml-cpp"
 check '#include <openssl/' '^daemon/crypto/' "OpenSSL"
 check '(system_clock|steady_clock)::now\(' '^daemon/common/clock\.cc:' "reading the clock"
-check '\bnew [A-Z_a-z]' 'NOLINT\(cppcoreguidelines-owning-memory\)' "raw new"
+check '(=|\(|,|return)[[:space:]]*new[[:space:]]+[A-Za-z_:]' 'NOLINT\(cppcoreguidelines-owning-memory\)' "raw new"
 exit $status

@@ -1,11 +1,10 @@
 #include "common/net.h"
 
 #include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-
 #include <charconv>
 #include <cstring>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 namespace imdsd::net {
 namespace {
@@ -84,8 +83,8 @@ std::optional<Cidr> Cidr::Parse(std::string_view text) {
   if (slash != std::string_view::npos) {
     auto digits = text.substr(slash + 1);
     auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), prefix);
-    if (digits.empty() || ec != std::errc() || ptr != digits.data() + digits.size() ||
-        prefix < 0 || prefix > max_prefix) {
+    if (digits.empty() || ec != std::errc() || ptr != digits.data() + digits.size() || prefix < 0 ||
+        prefix > max_prefix) {
       return std::nullopt;
     }
   }

@@ -89,9 +89,9 @@ class [[nodiscard]] Result {
 #define IMDSD_CONCAT(a, b) IMDSD_CONCAT_INNER(a, b)
 
 // Returns the Status from the enclosing function when `expr` (a Status) is not OK.
-#define IMDSD_RETURN_IF_ERROR(expr)           \
-  do {                                        \
-    ::imdsd::Status imdsd_status_ = (expr);   \
+#define IMDSD_RETURN_IF_ERROR(expr)                \
+  do {                                             \
+    ::imdsd::Status imdsd_status_ = (expr);        \
     if (!imdsd_status_.ok()) return imdsd_status_; \
   } while (0)
 

@@ -43,7 +43,7 @@ struct BlockDevice {
 
 // One simulated EC2 instance (a tenant). All derived fields are filled in by the loader.
 struct Instance {
-  std::string name;  // label used in logs; defaults to instance_id
+  std::string name;  // required, unique; the tenant label used in logs
   std::vector<net::Cidr> match;
   int source_line = 0;  // where it is declared, for log messages
 
@@ -98,11 +98,11 @@ struct Instance {
 
 struct ServerOptions {
   std::vector<net::Endpoint> listen;
-  int threads = 0;                     // 0: one per CPU
-  int max_connections = 1024;          // across all listeners
-  int max_connections_per_ip = 0;      // 0: unlimited
-  int max_request_bytes = 16384;       // header + body memory per connection
-  int connection_timeout_seconds = 10; // idle keep-alive connections are closed after this
+  int threads = 0;                      // 0: one per CPU
+  int max_connections = 1024;           // across all listeners
+  int max_connections_per_ip = 0;       // 0: unlimited
+  int max_request_bytes = 16384;        // header + body memory per connection
+  int connection_timeout_seconds = 10;  // idle keep-alive connections are closed after this
 };
 
 struct LoggingOptions {

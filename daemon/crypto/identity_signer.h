@@ -20,19 +20,28 @@
 
 namespace imdsd::crypto {
 
+inline constexpr char kIdentityKeyFile[] = "identity-key.pem";
+inline constexpr char kIdentityCertFile[] = "identity-cert.pem";
+
+// All three are base64 text wrapped at 76 characters per line ('\n', no trailing newline), as
+// AWS's mock (AEMM) serves them.
 struct IdentitySignatures {
-  std::string signature;  // base64 RSA PKCS#1 v1.5 SHA-256 signature, wrapped at 76 chars as AWS's mock does
-  std::string pkcs7;      // base64 DER PKCS#7 SignedData (document embedded), SHA-256
-  std::string rsa2048;    // base64 DER PKCS#7 SignedData (document embedded), SHA-256
+  std::string signature;  // RSA PKCS#1 v1.5 SHA-256 signature over the document
+  std::string pkcs7;      // DER PKCS#7 SignedData (document embedded), SHA-256
+  std::string rsa2048;    // DER PKCS#7 SignedData (document embedded), SHA-256
 };
 
 class IdentitySigner {
  public:
   virtual ~IdentitySigner() = default;
 
-  // Loads identity-key.pem and identity-cert.pem from `state_dir`, or creates both.
-  // kPermissionDenied when the key file is world-readable; kDataCorrupt when a file does not
-  // parse or the certificate does not match the key; kIoError when files cannot be written.
+  // Loads identity-key.pem and identity-cert.pem from `state_dir`, or creates both (and
+  // `state_dir`, 0700) when neither exists. Never regenerates silently: users may have pinned the
+  // certificate. kPermissionDenied when the key file is world-readable; kDataCorrupt when only
+  // one of the two files exists, a file does not parse, or the certificate does not match the
+  // key; kIoError when files cannot be read or written; kInternal when OpenSSL cannot generate
+  // the key or certificate. `clock` dates the certificate it creates and each PKCS#7
+  // signingTime, so it must outlive the signer.
   static Result<std::unique_ptr<IdentitySigner>> LoadOrCreate(
       const std::filesystem::path& state_dir, const Clock& clock);
 

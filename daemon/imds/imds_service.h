@@ -10,6 +10,32 @@
 // built from a Config. Reload() builds a new State first and swaps it in only when that
 // succeeded, so a failed reload changes nothing. Handle() is thread-safe and never blocks on a
 // reload: each call takes a snapshot of the State (a shared_ptr copy) for its whole duration.
+// The clock, random source, signer and providers are borrowed and must outlive the service.
+//
+// Handle() decides in this order (the first rule that applies wins):
+//  1. No instance answers the source address (TenantResolver)      -> kForbidden.
+//  2. The instance's http_endpoint is disabled                      -> kForbidden; so is a
+//     request accepted on EC2's IPv6 endpoint fd00:ec2::254 for an instance whose
+//     http_protocol_ipv6 is disabled (EC2 would not answer at all there). Other local
+//     addresses (127.0.0.1, ::1 in tests) are not checked.
+//  3. X-Forwarded-For present, on any method and path               -> kForbidden. EC2 documents
+//     it for the token PUT and was seen refusing GETs that carried it too; refusing both is
+//     the safer reading.
+//  4. A "." or ".." path segment                                    -> kNotFound (never resolved).
+//  5. /latest/api/token (slashes normalised): non-PUT               -> kMethodNotAllowed;
+//     PUT with a trailing slash                                     -> kForbidden (as EC2);
+//     PUT with a bad TTL header (missing, empty, not all digits,
+//     outside 1..21600)                                             -> kBadRequest;
+//     else                                                          -> kToken.
+//  6. PUT on /<dated version>/api/token                             -> kForbidden (as EC2);
+//     PUT anywhere else                                             -> kMethodNotAllowed (our
+//     choice: EC2's answer is not documented).
+//  7. Methods other than GET and HEAD                               -> kMethodNotAllowed.
+//  8. A token header is present but does not verify for this instance (malformed, forged,
+//     expired, minted for another instance)                         -> kUnauthorized, also in
+//     optional mode; no token and http_tokens required              -> kUnauthorized.
+//  9. Tree lookup: "/" lists the versions; an unknown version or path -> kNotFound; else kData.
+//     With a valid token, token_ttl_seconds is its remaining life.
 
 #include <cstdint>
 #include <memory>
@@ -24,17 +50,18 @@
 #include "common/status.h"
 #include "config/config.h"
 #include "crypto/identity_signer.h"
+#include "imds/dynamic_subtree.h"
 
 namespace imdsd::imds {
 
 struct ImdsRequest {
   std::string_view method;  // "GET", "HEAD", "PUT", ...
-  std::string_view path;    // URL path as received, without the query string
+  std::string_view path;    // URL path as the HTTP library decoded it, no query; taken literally
   net::IpAddress source;    // peer address
   net::IpAddress local;     // address the connection was accepted on
-  std::optional<std::string_view> token;           // X-aws-ec2-metadata-token
-  std::optional<std::string_view> token_ttl;       // X-aws-ec2-metadata-token-ttl-seconds
-  bool has_forwarded_for = false;                  // X-Forwarded-For present
+  std::optional<std::string_view> token;      // X-aws-ec2-metadata-token
+  std::optional<std::string_view> token_ttl;  // X-aws-ec2-metadata-token-ttl-seconds
+  bool has_forwarded_for = false;             // X-Forwarded-For present
 };
 
 enum class Outcome {
@@ -62,29 +89,45 @@ struct ImdsReply {
 
 class ImdsService {
  public:
-  // Creates the token key in `config.state_dir` when missing. Errors: see Reload().
+  // Creates the token key (`config.state_dir`/token.key, 32 random bytes, 0600) when missing.
+  // `providers` mounts dynamic subtrees (iam/); none by default. Errors: see Reload().
   static Result<std::unique_ptr<ImdsService>> Create(std::shared_ptr<const config::Config> config,
                                                      const Clock& clock, RandomSource& random,
-                                                     const crypto::IdentitySigner& signer);
+                                                     const crypto::IdentitySigner& signer,
+                                                     MetadataProviders providers = {});
   ~ImdsService();
   ImdsService(const ImdsService&) = delete;
   ImdsService& operator=(const ImdsService&) = delete;
 
   ImdsReply Handle(const ImdsRequest& request) const;
 
-  // Builds the State for `config`; on success swaps it in. On error (kInvalidArgument for
-  // content that cannot be served, kIoError/kPermissionDenied for the state directory) the
-  // running State is kept.
+  // Builds the State for `config` (token key, every instance's tree, identity signatures); on
+  // success swaps it in. On error the running State is kept: kInvalidArgument for a null
+  // config or content that cannot be served (a tag key that is not a path segment...),
+  // kIoError/kPermissionDenied/kDataCorrupt for the state directory or token key, kInternal
+  // when signing an identity document fails.
   Status Reload(std::shared_ptr<const config::Config> config);
 
  private:
   struct State;
-  ImdsService(const Clock& clock, RandomSource& random, const crypto::IdentitySigner& signer);
+  // Lets Create() use std::make_unique while nobody else can construct.
+  struct PrivateTag {
+    explicit PrivateTag() = default;
+  };
+
+ public:
+  ImdsService(PrivateTag, const Clock& clock, RandomSource& random,
+              const crypto::IdentitySigner& signer, MetadataProviders providers);
+
+ private:
+  Result<std::shared_ptr<const State>> BuildState(
+      std::shared_ptr<const config::Config> config) const;
   std::shared_ptr<const State> Snapshot() const;
 
   const Clock& clock_;
   RandomSource& random_;
   const crypto::IdentitySigner& signer_;
+  const MetadataProviders providers_;
   mutable std::mutex state_mutex_;
   std::shared_ptr<const State> state_;  // guarded by state_mutex_
 };

@@ -16,11 +16,14 @@ from harness import Daemon, config_yaml, instance_yaml, run_main
 CLIENT = r"""
 import json, sys
 import botocore.session
-from botocore.utils import InstanceMetadataRegionFetcher, IMDSFetcher
+from botocore.utils import IMDSFetcher, IMDSRegionProvider
 session = botocore.session.get_session()
 out = {}
-out["region"] = InstanceMetadataRegionFetcher(timeout=2, num_attempts=1).retrieve_region()
-fetcher = IMDSFetcher(timeout=2, num_attempts=1)
+# The SDK's own path from session configuration (AWS_EC2_METADATA_SERVICE_ENDPOINT) to IMDS.
+out["region"] = IMDSRegionProvider(session).provide()
+config = {"ec2_metadata_service_endpoint":
+          session.get_config_variable("ec2_metadata_service_endpoint")}
+fetcher = IMDSFetcher(timeout=2, num_attempts=1, config=config)
 try:
     token = fetcher._fetch_metadata_token()
     out["token_len"] = len(token) if token else 0
@@ -103,7 +106,7 @@ class BotocoreTest(unittest.TestCase):
             self.assertEqual(doc["instanceId"], "i-0123456789abcdef0")
             self.assertEqual(doc["region"], "eu-west-1")
             self.assertEqual(doc["availabilityZone"], "eu-west-1a")
-            self.assertEqual(doc["privateIp"], "172.31.16.10")
+            self.assertEqual(doc["privateIp"], "172.31.1.10")
             self.assertEqual(doc["version"], "2017-09-30")
             self.assertIn("accountId", doc)
 
@@ -112,15 +115,14 @@ class BotocoreTest(unittest.TestCase):
             env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
             env.update({"AWS_EC2_METADATA_SERVICE_ENDPOINT": d.url + "/",
                         "AWS_CONFIG_FILE": "/dev/null"})
-            code = ("import botocore.session as s; "
-                    "from botocore.utils import InstanceMetadataRegionFetcher as F; "
-                    "print(F().retrieve_region())")
+            code = ("import botocore.session as s, botocore.utils as u; "
+                    "print(u.IMDSRegionProvider(s.get_session()).provide())")
             out = subprocess.run([PYTHON, "-c", code], capture_output=True, env=env, timeout=60)
             self.assertEqual(out.stdout.decode().strip(), "eu-west-1", out.stderr.decode())
             has_boto3 = subprocess.run([PYTHON, "-c", "import boto3"]).returncode == 0
             if has_boto3:
                 code = ("import boto3, botocore.utils as u; s = boto3.Session(); "
-                        "print(u.InstanceMetadataRegionFetcher().retrieve_region())")
+                        "print(u.IMDSRegionProvider(s._session).provide())")
                 out = subprocess.run([PYTHON, "-c", code], capture_output=True, env=env,
                                      timeout=60)
                 self.assertEqual(out.stdout.decode().strip(), "eu-west-1", out.stderr.decode())

@@ -128,11 +128,11 @@ class WireTest(unittest.TestCase):
         self.assertEqual(self.get("/latest/meta-data/network/interfaces/macs/", token)[2],
                          (mac + "/").encode())
         base = f"/latest/meta-data/network/interfaces/macs/{mac}/"
-        self.assertEqual(self.get(base + "local-ipv4s", token)[2], b"172.31.16.10")
+        self.assertEqual(self.get(base + "local-ipv4s", token)[2], b"172.31.1.10")
         self.assertEqual(self.get(base + "mac", token)[2], mac.encode())
         self.assertEqual(self.get(base + "public-ipv4s", token)[2], b"3.84.12.34")
         self.assertEqual(self.get("/latest/meta-data/local-hostname", token)[2],
-                         b"ip-172-31-16-10.eu-west-1.compute.internal")
+                         b"ip-172-31-1-10.eu-west-1.compute.internal")
 
     def test_not_found_is_404_with_the_ec2_page(self):
         for path in ["/latest/meta-data/nope", "/latest/meta-data/../user-data",
@@ -184,8 +184,9 @@ class WireTest(unittest.TestCase):
         out = raw_request("127.0.0.1", self.daemon.port, b"BREW /coffee HTTP/1.1\r\nHost: x\r\n"
                           b"Connection: close\r\n\r\n")
         self.assertRegex(out[:12], rb"HTTP/1\.1 40[45]")
+        # libmicrohttpd closes the connection on a request line it cannot parse.
         out = raw_request("127.0.0.1", self.daemon.port, b"\x00\xff garbage\r\n\r\n")
-        self.assertRegex(out[:12], rb"HTTP/1\.1 400")
+        self.assertTrue(out == b"" or out.startswith(b"HTTP/1.1 400"), out)
         # Still alive afterwards.
         self.assertEqual(self.get("/latest/meta-data/instance-id")[0], 200)
 

@@ -46,7 +46,13 @@ class DefaultEndpointTest(unittest.TestCase):
     def setUp(self):
         sh("ip", "netns", "add", self.ns)
         sh("ip", "-n", self.ns, "link", "set", "lo", "up")
-        sh("ip", "netns", "exec", self.ns, os.path.join(REPO, "scripts", "imds-link.sh"), "add")
+        link = sh("ip", "netns", "exec", self.ns, os.path.join(REPO, "scripts", "imds-link.sh"),
+                  "add", check=False)
+        if link.returncode != 0:
+            # Kernels without the dummy link type (some containers): put the address on the
+            # namespace's loopback instead; what is under test is imdsd, not the helper.
+            print("imds-link.sh add failed, using lo:", link.stderr.decode().strip())
+            sh("ip", "-n", self.ns, "addr", "add", "169.254.169.254/32", "dev", "lo")
 
     def tearDown(self):
         sh("ip", "netns", "del", self.ns, check=False)
@@ -56,9 +62,10 @@ class DefaultEndpointTest(unittest.TestCase):
                                             http_tokens="required")],
                              listen='["169.254.169.254:80"]')
         with Daemon(config, netns=self.ns) as d:
-            out = sh("ip", "netns", "exec", self.ns, "curl", "-sS", "--max-time", "5",
+            out = sh("ip", "netns", "exec", self.ns, "curl", "-sS", "-o", "/dev/null", "-w",
+                     "%{http_code}", "--max-time", "5",
                      "http://169.254.169.254/latest/meta-data/instance-id", check=False)
-            self.assertEqual(out.stdout, b"", "required mode must refuse a tokenless curl")
+            self.assertEqual(out.stdout, b"401", "required mode must refuse a tokenless curl")
             code = ("import os; [os.environ.pop(k) for k in list(os.environ) if k.startswith('AWS_')];"
                     "from botocore.utils import InstanceMetadataRegionFetcher as F, IMDSFetcher;"
                     "f = IMDSFetcher(); t = f._fetch_metadata_token();"

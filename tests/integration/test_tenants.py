@@ -5,9 +5,9 @@ import unittest
 from harness import Daemon, config_yaml, curl, get_token, instance_yaml, run_main
 
 A = dict(name="tenant-a", match='["127.0.0.2/32"]', instance_id="i-0aaaaaaaaaaaaaaaa",
-         private_ip="172.31.0.2")
+         private_ip="172.31.5.2")
 B = dict(name="tenant-b", match='["127.0.0.3/32"]', instance_id="i-0bbbbbbbbbbbbbbbb",
-         private_ip="172.31.0.3")
+         private_ip="172.31.5.3")
 
 
 class TenantTest(unittest.TestCase):

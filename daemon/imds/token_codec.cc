@@ -1,0 +1,77 @@
+#include "imds/token_codec.h"
+
+#include <algorithm>
+#include <chrono>
+#include <span>
+
+#include "crypto/digest.h"
+
+namespace imdsd::imds {
+namespace {
+
+constexpr std::uint8_t kVersion = 0x01;
+constexpr std::size_t kExpiryOffset = 1;
+constexpr std::size_t kNonceOffset = 5;
+constexpr std::size_t kNonceSize = 11;
+constexpr std::size_t kSignedSize = kNonceOffset + kNonceSize;  // 16
+constexpr std::size_t kMacSize = 24;
+constexpr std::size_t kTokenBytes = kSignedSize + kMacSize;  // 40
+constexpr std::string_view kMacLabel = "imdsd-token-v1";
+
+using TokenBytes = std::array<std::uint8_t, kTokenBytes>;
+
+crypto::Sha256Digest ComputeMac(std::span<const std::uint8_t> key, std::string_view tenant_key,
+                                std::span<const std::uint8_t> signed_part) {
+  std::string input;
+  input.reserve(kMacLabel.size() + tenant_key.size() + signed_part.size());
+  input.append(kMacLabel);
+  input.append(tenant_key);
+  input.append(signed_part.begin(), signed_part.end());
+  return crypto::HmacSha256(key, input);
+}
+
+std::int64_t UnixSeconds(WallTime t) {
+  return std::chrono::floor<std::chrono::seconds>(t.time_since_epoch()).count();
+}
+
+}  // namespace
+
+TokenCodec::TokenCodec(const std::array<std::uint8_t, kKeySize>& key, const Clock& clock,
+                       RandomSource& random)
+    : key_(key), clock_(clock), random_(random) {}
+
+std::string TokenCodec::Issue(std::string_view tenant_key, int ttl_seconds) const {
+  const auto expiry = static_cast<std::uint32_t>(UnixSeconds(clock_.Now()) + ttl_seconds);
+  TokenBytes bytes{};
+  bytes[0] = kVersion;
+  for (int i = 0; i < 4; ++i) {
+    bytes[kExpiryOffset + i] = static_cast<std::uint8_t>(expiry >> (24 - 8 * i));
+  }
+  random_.Fill(std::span(bytes).subspan(kNonceOffset, kNonceSize));
+  const auto mac = ComputeMac(key_, tenant_key, std::span(bytes).first(kSignedSize));
+  std::copy_n(mac.begin(), kMacSize, bytes.begin() + kSignedSize);
+  return crypto::Base64UrlEncode(bytes);
+}
+
+Result<std::int64_t> TokenCodec::Verify(std::string_view token, std::string_view tenant_key) const {
+  // The length check first keeps oversized headers from reaching the decoder.
+  if (token.size() != kTokenChars) return Unauthenticated("malformed token");
+  const auto bytes = crypto::Base64UrlDecode(token);
+  if (!bytes || bytes->size() != kTokenBytes || (*bytes)[0] != kVersion) {
+    return Unauthenticated("malformed token");
+  }
+  const std::span<const std::uint8_t> all(*bytes);
+  const auto mac = ComputeMac(key_, tenant_key, all.first(kSignedSize));
+  if (!crypto::ConstantTimeEquals(std::span(mac).first(kMacSize), all.subspan(kSignedSize))) {
+    return Unauthenticated("token signature does not match this instance");
+  }
+  std::uint32_t expiry = 0;
+  for (int i = 0; i < 4; ++i) expiry = (expiry << 8) | all[kExpiryOffset + i];
+
+  const auto now = clock_.Now().time_since_epoch();
+  const auto expiry_time = std::chrono::seconds(expiry);
+  if (now >= expiry_time) return Unauthenticated("token expired");
+  return std::chrono::ceil<std::chrono::seconds>(expiry_time - now).count();
+}
+
+}  // namespace imdsd::imds

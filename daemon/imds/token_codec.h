@@ -1,0 +1,51 @@
+#pragma once
+// TokenCodec: mints and checks IMDSv2 session tokens without storing them.
+//
+// A token is self-contained: 40 bytes, Base64Url-encoded with padding (56 characters, the
+// length and alphabet of real EC2 tokens):
+//   version 0x01 | expiry (uint32 big-endian Unix seconds) | 11 random nonce bytes |
+//   first 24 bytes of HMAC-SHA256(key, "imdsd-token-v1" || tenant_key || the 16 bytes before).
+// The expiry is wall-clock time, not monotonic, so tokens survive a daemon restart (the key is
+// persisted in the state directory). The tenant key (the instance_id) is bound into the MAC, so
+// a token minted for one instance is refused by every other. uint32 seconds run out in 2106.
+//
+// Owns a copy of the key; borrows the clock and the random source, which must outlive it.
+// Thread-safe: the key is immutable and Clock/RandomSource are thread-safe by contract.
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "common/clock.h"
+#include "common/random.h"
+#include "common/status.h"
+
+namespace imdsd::imds {
+
+class TokenCodec {
+ public:
+  static constexpr std::size_t kKeySize = 32;
+  static constexpr std::size_t kTokenChars = 56;
+
+  TokenCodec(const std::array<std::uint8_t, kKeySize>& key, const Clock& clock,
+             RandomSource& random);
+  TokenCodec(const TokenCodec&) = delete;
+  TokenCodec& operator=(const TokenCodec&) = delete;
+
+  // A token for `tenant_key` that expires `ttl_seconds` after the current whole second (so its
+  // life is at most ttl_seconds, never more). The caller validates the TTL (1..21600).
+  std::string Issue(std::string_view tenant_key, int ttl_seconds) const;
+
+  // The token's remaining lifetime in whole seconds, rounded up (>= 1). kUnauthenticated when the
+  // token is malformed, has a bad MAC (forged, other key, other tenant) or has expired
+  // (now >= expiry). The message never contains the token.
+  Result<std::int64_t> Verify(std::string_view token, std::string_view tenant_key) const;
+
+ private:
+  std::array<std::uint8_t, kKeySize> key_;
+  const Clock& clock_;
+  RandomSource& random_;
+};
+
+}  // namespace imdsd::imds

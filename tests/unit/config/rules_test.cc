@@ -1,0 +1,85 @@
+#include "config/rules.h"
+
+#include <gtest/gtest.h>
+
+namespace imdsd::config {
+namespace {
+
+TEST(RulesTest, Ec2IdsHave8Or17LowerHexDigits) {
+  EXPECT_TRUE(IsEc2Id("i-0123456789abcdef0", "i-"));
+  EXPECT_TRUE(IsEc2Id("i-12345678", "i-"));
+  EXPECT_FALSE(IsEc2Id("i-123456789", "i-"));
+  EXPECT_FALSE(IsEc2Id("i-0123456789ABCDEF0", "i-"));
+  EXPECT_FALSE(IsEc2Id("ami-12345678", "i-"));
+  EXPECT_FALSE(IsEc2Id("i-", "i-"));
+}
+
+TEST(RulesTest, SimpleShapes) {
+  EXPECT_TRUE(IsAccountId("123456789012"));
+  EXPECT_FALSE(IsAccountId("12345678901"));
+  EXPECT_FALSE(IsAccountId("12345678901a"));
+  EXPECT_TRUE(IsInstanceName("dev-vm.1_a"));
+  EXPECT_FALSE(IsInstanceName(""));
+  EXPECT_FALSE(IsInstanceName(std::string(65, 'a')));
+  EXPECT_FALSE(IsInstanceName("a/b"));
+  EXPECT_TRUE(IsRegionName("us-east-1"));
+  EXPECT_TRUE(IsRegionName("us-gov-west-1"));
+  EXPECT_FALSE(IsRegionName("us-east"));
+  EXPECT_FALSE(IsRegionName("US-east-1"));
+  EXPECT_FALSE(IsRegionName("useast1"));
+  EXPECT_TRUE(IsInstanceType("c6gn.16xlarge"));
+  EXPECT_TRUE(IsInstanceType("u-6tb1.metal"));
+  EXPECT_FALSE(IsInstanceType("t3"));
+  EXPECT_FALSE(IsInstanceType("T3.micro"));
+  EXPECT_TRUE(IsAvailabilityZoneId("use1-az4"));
+  EXPECT_FALSE(IsAvailabilityZoneId("use1-az"));
+  EXPECT_TRUE(IsMacAddress("0e:12:34:56:78:9a"));
+  EXPECT_FALSE(IsMacAddress("0e:12:34:56:78"));
+  EXPECT_FALSE(IsMacAddress("0e-12-34-56-78-9a"));
+  EXPECT_TRUE(IsBlockDeviceName("ephemeral0"));
+  EXPECT_TRUE(IsBlockDeviceName("ebs12"));
+  EXPECT_FALSE(IsBlockDeviceName("ebs"));
+  EXPECT_FALSE(IsBlockDeviceName("disk1"));
+}
+
+TEST(RulesTest, TagKeysFollowEc2MetadataRules) {
+  EXPECT_EQ(TagKeyProblem("Name"), "");
+  EXPECT_EQ(TagKeyProblem("aws:cloudformation:stack-name"), "");
+  EXPECT_EQ(TagKeyProblem("a+b=c.d,e_f@g"), "");
+  EXPECT_NE(TagKeyProblem("with space"), "");
+  EXPECT_NE(TagKeyProblem("a/b"), "");
+  EXPECT_NE(TagKeyProblem("a;b"), "");
+  EXPECT_NE(TagKeyProblem("."), "");
+  EXPECT_NE(TagKeyProblem(".."), "");
+  EXPECT_NE(TagKeyProblem("_index"), "");
+  EXPECT_NE(TagKeyProblem(""), "");
+  EXPECT_NE(TagKeyProblem(std::string(129, 'a')), "");
+}
+
+TEST(RulesTest, Base64DecodesStrictly) {
+  EXPECT_EQ(DecodeBase64("aGVsbG8="), "hello");
+  EXPECT_EQ(DecodeBase64("aGVsbG8"), "hello");
+  EXPECT_EQ(DecodeBase64("aGVs\nbG8h"), "hello!");
+  EXPECT_EQ(DecodeBase64(""), "");
+  EXPECT_EQ(DecodeBase64("AP8="), std::string("\0\xff", 2));
+  EXPECT_FALSE(DecodeBase64("a").has_value());
+  EXPECT_FALSE(DecodeBase64("aGVsbG8*").has_value());
+  EXPECT_FALSE(DecodeBase64("aG=Vs").has_value());
+}
+
+TEST(RulesTest, SuggestsTheClosestKeyWithinTwoEdits) {
+  EXPECT_EQ(EditDistance("kitten", "sitting"), 3);
+  EXPECT_EQ(EditDistance("", "abc"), 3);
+  EXPECT_EQ(ClosestWithin2("treads", {"listen", "threads"}), "threads");
+  EXPECT_EQ(ClosestWithin2("instance", {"instances", "instance_id"}), "instances");
+  EXPECT_FALSE(ClosestWithin2("colour", {"name", "match"}).has_value());
+}
+
+TEST(RulesTest, QuoteEscapesAndShortens) {
+  EXPECT_EQ(Quote("a\"b"), "\"a\\\"b\"");
+  EXPECT_EQ(Quote(std::string("\0\n", 2)), "\"\\x00\\x0a\"");
+  EXPECT_EQ(Quote(std::string(70, 'x')), "\"" + std::string(60, 'x') + "...\"");
+}
+
+}  // namespace
+}  // namespace imdsd::config
