@@ -7,6 +7,7 @@
 // the loader, so consumers never re-derive one. Thread-safe because it is never mutated after
 // loading.
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -91,9 +92,54 @@ struct Instance {
   std::map<std::string, std::string> tags;
   std::optional<std::string> user_data;  // raw bytes; nullopt: no user data (404)
 
-  std::string instance_profile;  // name of an instance profile (issue 3); empty: no iam/
+  // Name of an entry in Config::instance_profiles; empty: the instance has no iam/ category.
+  std::string instance_profile;
 
   MetadataOptions metadata_options;
+};
+
+// How instance-profile credentials live and rotate (the `credentials:` section, globally and per
+// instance profile). Defaults follow EC2: about 6 hours of validity, a new credential published
+// hourly (when 5 hours or less remain), far outside the SDKs' 15/10-minute refresh windows.
+struct CredentialOptions {
+  std::chrono::seconds lifetime = std::chrono::hours(6);
+  // A credential is replaced once this much or less of it remains; 0 < refresh_lead < lifetime.
+  std::chrono::seconds refresh_lead = std::chrono::hours(5);
+};
+
+// An IAM policy document kept as compact JSON text (it may come from inline YAML, a JSON string or
+// a file); the loader has already checked that it is a well-formed policy.
+struct PolicyDocument {
+  std::string json;
+  int source_line = 0;
+};
+
+struct NamedPolicy {
+  std::string name;
+  PolicyDocument document;
+};
+
+// An IAM role. The loader has checked that every instance profile's role trusts
+// ec2.amazonaws.com for sts:AssumeRole.
+struct Role {
+  std::string name;         // IAM role name rules: 1..64 of [A-Za-z0-9+=,.@_-]
+  std::string path = "/";   // "/" or "/a/b/"
+  std::string account_id;   // 12 digits; defaults to Config::account_id
+  std::string role_id;      // AROA…, derived from account and name so it is stable across restarts
+  int max_session_duration_seconds = 3600;  // 3600..43200
+  PolicyDocument trust_policy;
+  std::vector<NamedPolicy> permission_policies;  // kept for the STS endpoint (issue 4)
+  int source_line = 0;
+};
+
+struct InstanceProfile {
+  std::string name;
+  std::string path = "/";
+  std::string account_id;  // the role's account
+  std::string instance_profile_id;  // AIPA…, derived like Role::role_id
+  std::string role;                  // name of an entry in Config::roles
+  CredentialOptions credentials;     // global `credentials:` with this profile's overrides applied
+  int source_line = 0;
 };
 
 struct ServerOptions {
@@ -117,6 +163,21 @@ struct Config {
   ServerOptions server;
   LoggingOptions logging;
   std::filesystem::path state_dir = "/var/lib/imdsd";
+  // Top-level defaults for instances and roles that do not set their own.
+  std::string account_id = "123456789012";
+  std::string partition = "aws";
+  std::string region = "us-east-1";
+
+  CredentialOptions credentials;  // the global `credentials:` section
+  // Testing switch (`credentials: allow_short_lifetimes`): lifetimes under 15 minutes are
+  // refused unless it is on; the daemon warns at start when it is.
+  bool allow_short_credential_lifetimes = false;
+  // Serve meta-data/iam/security-credentials-extended/ (newer SDKs try it first); when off it
+  // answers 404 as EC2 instances without the feature do, and clients fall back.
+  bool serve_extended_credentials = true;
+
+  std::vector<Role> roles;
+  std::vector<InstanceProfile> instance_profiles;
   std::vector<Instance> instances;
   // Index into `instances` answering sources that match no instance; nullopt: refuse with 403.
   std::optional<std::size_t> default_instance;
