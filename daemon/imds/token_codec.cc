@@ -20,14 +20,9 @@ constexpr std::string_view kMacLabel = "imdsd-token-v1";
 
 using TokenBytes = std::array<std::uint8_t, kTokenBytes>;
 
-crypto::Sha256Digest ComputeMac(std::span<const std::uint8_t> key, std::string_view tenant_key,
+crypto::Sha256Digest ComputeMac(const crypto::HmacSha256Key& key, std::string_view tenant_key,
                                 std::span<const std::uint8_t> signed_part) {
-  std::string input;
-  input.reserve(kMacLabel.size() + tenant_key.size() + signed_part.size());
-  input.append(kMacLabel);
-  input.append(tenant_key);
-  input.append(signed_part.begin(), signed_part.end());
-  return crypto::HmacSha256(key, input);
+  return key.Compute({crypto::AsBytes(kMacLabel), crypto::AsBytes(tenant_key), signed_part});
 }
 
 std::int64_t UnixSeconds(WallTime t) {

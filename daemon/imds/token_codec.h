@@ -9,8 +9,9 @@
 // persisted in the state directory). The tenant key (the instance_id) is bound into the MAC, so
 // a token minted for one instance is refused by every other. uint32 seconds run out in 2106.
 //
-// Owns a copy of the key; borrows the clock and the random source, which must outlive it.
-// Thread-safe: the key is immutable and Clock/RandomSource are thread-safe by contract.
+// Owns the key, prepared once for HMAC (crypto::HmacSha256Key), so issuing and verifying do no
+// key setup; borrows the clock and the random source, which must outlive it.
+// Thread-safe: HmacSha256Key is, and Clock/RandomSource are thread-safe by contract.
 
 #include <array>
 #include <cstdint>
@@ -20,6 +21,7 @@
 #include "common/clock.h"
 #include "common/random.h"
 #include "common/status.h"
+#include "crypto/hmac_key.h"
 
 namespace imdsd::imds {
 
@@ -43,7 +45,7 @@ class TokenCodec {
   Result<std::int64_t> Verify(std::string_view token, std::string_view tenant_key) const;
 
  private:
-  std::array<std::uint8_t, kKeySize> key_;
+  const crypto::HmacSha256Key key_;
   const Clock& clock_;
   RandomSource& random_;
 };
