@@ -10,6 +10,7 @@
 #include <cstring>
 #include <mutex>
 #include <netinet/in.h>
+#include <optional>
 #include <string>
 #include <sys/socket.h>
 #include <system_error>
@@ -129,7 +130,12 @@ struct ConnectionState {
   bool addresses_known = false;
   net::IpAddress source;
   net::IpAddress local;
-  bool ttl_changed = false;  // the socket's TTL/hop limit differs from the system default
+  // The IP TTL / IPv6 hop limit last set on the socket; nullopt while it is the system default.
+  // A keep-alive client fetching one token after another costs one setsockopt, not one each.
+  std::optional<int> ttl;
+  // False only for the stand-in used when this state could not be allocated: the socket's TTL is
+  // then unknown, so it is set for every response.
+  bool ttl_tracked = true;
 };
 
 // State of one request that carries a body. Requests without a body use kAwaitingBody instead, so
@@ -341,6 +347,7 @@ MHD_Result Server::Listener::Respond(MHD_Connection* connection, const char* url
   const MHD_ConnectionInfo* info =
       MHD_get_connection_info(connection, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
   ConnectionState fallback;  // only when allocating the connection's state failed
+  fallback.ttl_tracked = false;
   ConnectionState* state = info != nullptr && info->socket_context != nullptr
                                ? static_cast<ConnectionState*>(info->socket_context)
                                : &fallback;
@@ -383,7 +390,7 @@ MHD_Result Server::Listener::Respond(MHD_Connection* connection, const char* url
 
 void Server::Listener::ApplyHopLimit(MHD_Connection* connection, ConnectionState& state,
                                      std::optional<int> ttl) {
-  if (!ttl && !state.ttl_changed) return;
+  if (state.ttl_tracked && ttl == state.ttl) return;
   const MHD_ConnectionInfo* fd_info =
       MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
   if (fd_info == nullptr) return;
@@ -396,7 +403,7 @@ void Server::Listener::ApplyHopLimit(MHD_Connection* connection, ConnectionState
                  is_v6_ ? "IPv6 hop limit" : "IP TTL", value, ErrnoText(errno));
     return;
   }
-  state.ttl_changed = ttl.has_value();
+  state.ttl = ttl;
 }
 
 void Server::Listener::OnCompleted(void* cls, MHD_Connection* /*connection*/, void** con_cls,
