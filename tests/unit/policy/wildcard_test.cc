@@ -1,0 +1,51 @@
+#include "policy/wildcard.h"
+
+#include <gtest/gtest.h>
+
+namespace imdsd::policy {
+namespace {
+
+TEST(WildcardTest, LiteralsMatchThemselves) {
+  EXPECT_TRUE(WildcardMatch("sts:AssumeRole", "sts:AssumeRole", Case::kSensitive));
+  EXPECT_FALSE(WildcardMatch("sts:AssumeRole", "sts:AssumeRoles", Case::kSensitive));
+  EXPECT_FALSE(WildcardMatch("sts:AssumeRoles", "sts:AssumeRole", Case::kSensitive));
+  EXPECT_TRUE(WildcardMatch("", "", Case::kSensitive));
+  EXPECT_FALSE(WildcardMatch("", "a", Case::kSensitive));
+}
+
+TEST(WildcardTest, CaseFoldingIsOptional) {
+  EXPECT_TRUE(WildcardMatch("STS:assumerole", "sts:AssumeRole", Case::kInsensitive));
+  EXPECT_FALSE(WildcardMatch("STS:assumerole", "sts:AssumeRole", Case::kSensitive));
+  EXPECT_TRUE(WildcardMatch("sts:Assume*", "STS:ASSUMEROLE", Case::kInsensitive));
+}
+
+TEST(WildcardTest, StarMatchesAnyRunIncludingNone) {
+  EXPECT_TRUE(WildcardMatch("*", "", Case::kSensitive));
+  EXPECT_TRUE(WildcardMatch("*", "anything", Case::kSensitive));
+  EXPECT_TRUE(WildcardMatch("sts:*", "sts:AssumeRole", Case::kSensitive));
+  EXPECT_TRUE(WildcardMatch("sts:AssumeRole*", "sts:AssumeRole", Case::kSensitive));
+  EXPECT_TRUE(WildcardMatch("sts:AssumeRole*", "sts:AssumeRoleWithSAML", Case::kSensitive));
+  EXPECT_TRUE(WildcardMatch("*Role", "sts:AssumeRole", Case::kSensitive));
+  EXPECT_TRUE(WildcardMatch("a*b*c", "a-b-b-c", Case::kSensitive));
+  EXPECT_FALSE(WildcardMatch("a*b*c", "a-c-b", Case::kSensitive));
+  EXPECT_TRUE(WildcardMatch("**", "x", Case::kSensitive));
+  EXPECT_FALSE(WildcardMatch("s3:*", "sts:AssumeRole", Case::kSensitive));
+}
+
+TEST(WildcardTest, QuestionMarkMatchesExactlyOne) {
+  EXPECT_TRUE(WildcardMatch("sts:Assume?ole", "sts:AssumeRole", Case::kSensitive));
+  EXPECT_FALSE(WildcardMatch("sts:AssumeRole?", "sts:AssumeRole", Case::kSensitive));
+  EXPECT_TRUE(WildcardMatch("?*", "x", Case::kSensitive));
+  EXPECT_FALSE(WildcardMatch("?*", "", Case::kSensitive));
+}
+
+TEST(WildcardTest, BacktracksAcrossRepeatedPrefixes) {
+  EXPECT_TRUE(WildcardMatch("*aab", "aaaab", Case::kSensitive));
+  EXPECT_TRUE(
+      WildcardMatch("arn:aws:s3:::bucket/*/key", "arn:aws:s3:::bucket/a/b/key", Case::kSensitive));
+  EXPECT_FALSE(
+      WildcardMatch("arn:aws:s3:::bucket/*/key", "arn:aws:s3:::bucket/key", Case::kSensitive));
+}
+
+}  // namespace
+}  // namespace imdsd::policy
