@@ -21,7 +21,12 @@
 #include "crypto/random.h"
 #include "http/imds_routes.h"
 #include "http/server.h"
+#include "iam/instance_credentials.h"
+#include "iam/rotation_loop.h"
 #include "imds/imds_service.h"
+#include "sts/credential_issuer.h"
+#include "sts/rotation.h"
+#include "sts/session_token.h"
 
 namespace imdsd::app {
 namespace {
@@ -79,8 +84,14 @@ class Daemon {
   int ServeUntilStopped(const sigset_t& signals);
 
  private:
+  // The session-token key, issuer, store and iam/ subtree for `config_`; restores what the
+  // state file holds. Errors from the key file (kPermissionDenied, kDataCorrupt, kIoError) and
+  // kInvalidArgument for instance profiles that cannot be served.
+  Status StartCredentials();
   Status Announce();
   void Reload();
+  // `next` replaces the running configuration everywhere, or (on error) nowhere.
+  Status ApplyReload(const std::shared_ptr<const config::Config>& next);
   void Stop(int signal);
 
   const Options& options_;
@@ -90,6 +101,11 @@ class Daemon {
   crypto::OpenSslRandom random_;
   std::shared_ptr<const config::Config> config_;  // the running configuration; main thread only
   std::unique_ptr<crypto::IdentitySigner> signer_;
+  std::unique_ptr<sts::SessionTokenCodec> session_codec_;
+  std::unique_ptr<sts::CredentialIssuer> issuer_;
+  std::unique_ptr<sts::CredentialStore> credential_store_;
+  std::unique_ptr<iam::InstanceCredentials> instance_credentials_;
+  std::unique_ptr<iam::RotationLoop> rotation_;
   std::unique_ptr<imds::ImdsService> service_;
   std::unique_ptr<http::ImdsRoutes> routes_;
   std::unique_ptr<http::Server> server_;
@@ -101,7 +117,9 @@ Status Daemon::Start(std::shared_ptr<const config::Config> config) {
                config_->instances.size(), options_.config_file.string());
   IMDSD_RETURN_IF_ERROR(crypto::EnsureStateDir(config_->state_dir));
   IMDSD_ASSIGN_OR_RETURN(signer_, crypto::IdentitySigner::LoadOrCreate(config_->state_dir, clock_));
-  IMDSD_ASSIGN_OR_RETURN(service_, imds::ImdsService::Create(config_, clock_, random_, *signer_));
+  IMDSD_RETURN_IF_ERROR(StartCredentials());
+  IMDSD_ASSIGN_OR_RETURN(service_, imds::ImdsService::Create(config_, clock_, random_, *signer_,
+                                                             {.iam = instance_credentials_.get()}));
   const imds::ImdsService* service = service_.get();
   routes_ = std::make_unique<http::ImdsRoutes>(
       [service](const imds::ImdsRequest& request) { return service->Handle(request); }, clock_,
@@ -110,6 +128,21 @@ Status Daemon::Start(std::shared_ptr<const config::Config> config) {
                                                       http::MakeImdsHandler(*routes_)));
   IMDSD_RETURN_IF_ERROR(Announce());
   notifier_.Notify("READY=1");
+  return Status::Ok();
+}
+
+Status Daemon::StartCredentials() {
+  IMDSD_ASSIGN_OR_RETURN(session_codec_,
+                         sts::SessionTokenCodec::LoadOrCreate(config_->state_dir, random_));
+  issuer_ = std::make_unique<sts::CredentialIssuer>(clock_, random_, *session_codec_);
+  credential_store_ = std::make_unique<sts::CredentialStore>(clock_, *issuer_);
+  instance_credentials_ = std::make_unique<iam::InstanceCredentials>(clock_, *credential_store_);
+  IMDSD_RETURN_IF_ERROR(instance_credentials_->Apply(*config_));
+  iam::RotationLoop::Options rotation;
+  rotation.state_file = config_->state_dir / sts::CredentialStore::kStateFile;
+  rotation_ = std::make_unique<iam::RotationLoop>(clock_, *credential_store_, std::move(rotation));
+  rotation_->Restore();
+  rotation_->Start();
   return Status::Ok();
 }
 
@@ -158,7 +191,7 @@ void Daemon::Reload() {
     std::vector<std::string> ignored;
     auto next =
         KeepStartOnlySettings(*config_, *ApplyOverrides(*outcome.config, options_), &ignored);
-    const Status reloaded = service_->Reload(next);
+    const Status reloaded = ApplyReload(next);
     if (!reloaded.ok()) {
       spdlog::error("{}: {}", file, reloaded.ToString());
       spdlog::error("keeping the running configuration");
@@ -175,11 +208,23 @@ void Daemon::Reload() {
   notifier_.Notify("READY=1");
 }
 
+Status Daemon::ApplyReload(const std::shared_ptr<const config::Config>& next) {
+  // Validate the credentials first and commit them only once the service took the new state, so
+  // either half failing leaves both running as they were. Commit() cannot fail.
+  IMDSD_ASSIGN_OR_RETURN(iam::CredentialPlan plan, iam::PlanInstanceCredentials(*next));
+  IMDSD_RETURN_IF_ERROR(service_->Reload(next));
+  instance_credentials_->Commit(std::move(plan));
+  (void)rotation_->Save();  // logged there
+  rotation_->Wake();        // new tenants or policies may move the next rotation earlier
+  return Status::Ok();
+}
+
 void Daemon::Stop(int signal) {
   notifier_.Notify("STOPPING=1");
   const char* name = sigabbrev_np(signal);
   spdlog::info("SIG{}: stopping", name != nullptr ? name : "?");
   if (server_ != nullptr) server_->Stop();
+  if (rotation_ != nullptr) rotation_->Stop();  // joins, then saves the current credentials
   if (options_.ready_file) {
     std::error_code ignored;
     std::filesystem::remove(*options_.ready_file, ignored);
@@ -191,6 +236,12 @@ int CheckConfig(const Options& options) {
   const config::LoadOutcome outcome = config::LoadConfigFile(options.config_file);
   if (!outcome.ok()) {
     PrintConfigErrors(outcome.errors);
+    return 1;
+  }
+  // What the loader cannot see: whether the daemon can issue every instance its credentials.
+  const Result<iam::CredentialPlan> credentials = iam::PlanInstanceCredentials(*outcome.config);
+  if (!credentials.ok()) {
+    std::fprintf(stderr, "%s\n", credentials.status().message().c_str());
     return 1;
   }
   std::printf("%s: OK\n", options.config_file.c_str());

@@ -76,7 +76,8 @@ Status CredentialStore::Assign(const std::string& tenant, const RoleSession& ses
   {
     std::scoped_lock lock(mutex_);
     auto it = entries_.find(tenant);
-    if (it != entries_.end() && SameRole(it->second.session, wanted)) {
+    if (it != entries_.end() && SameRole(it->second.session, wanted) &&
+        it->second.credential->expires_at <= clock_.Now() + policy.lifetime) {
       it->second.session = std::move(wanted);
       it->second.policy = policy;
       return Status::Ok();

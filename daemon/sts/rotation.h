@@ -69,8 +69,10 @@ class CredentialStore {
   // policy.lifetime). A new tenant, or a tenant whose role, account, role ID, partition or
   // session name changes, gets a new credential at once; re-assigning the same role keeps the
   // current credential (only the policy is updated), so reloading an unchanged configuration
-  // changes nothing. kInvalidArgument when `tenant` is empty, longer than 256 bytes or contains
-  // control characters, or the policy or session is invalid; the store is then unchanged.
+  // changes nothing, unless the current credential would outlive the new policy's lifetime
+  // (expires later than now + lifetime): a shortened lifetime takes effect at once.
+  // kInvalidArgument when `tenant` is empty, longer than 256 bytes or contains control characters,
+  // or the policy or session is invalid; the store is then unchanged.
   Status Assign(const std::string& tenant, const RoleSession& session,
                 const RotationPolicy& policy);
 

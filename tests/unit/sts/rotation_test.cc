@@ -78,6 +78,26 @@ TEST_F(CredentialStoreTest, ReassigningTheSameRoleKeepsTheCredential) {
   EXPECT_EQ(store_.Current("i-00000000000000001"), before);
 }
 
+TEST_F(CredentialStoreTest, AShorterLifetimeReissuesAtOnce) {
+  AssignDefault("i-00000000000000001");
+  const auto before = store_.Current("i-00000000000000001");
+  clock_.Advance(minutes(10));
+  // 5 h 50 min left: a 6 h lifetime keeps it, a 1 h lifetime does not.
+  RotationPolicy longer = policy_;
+  longer.lifetime = hours(7);
+  ASSERT_OK(store_.Assign("i-00000000000000001", SessionFor("i-00000000000000001"), longer));
+  EXPECT_EQ(store_.Current("i-00000000000000001"), before);
+  const RotationPolicy shorter{hours(1), minutes(45), false};
+  ASSERT_OK(store_.Assign("i-00000000000000001", SessionFor("i-00000000000000001"), shorter));
+  const auto after = store_.Current("i-00000000000000001");
+  ASSERT_NE(after, before);
+  EXPECT_EQ(after->expires_at, clock_.Now() + hours(1));
+  // Re-assigning the same shorter policy keeps the new one.
+  clock_.Advance(minutes(1));
+  ASSERT_OK(store_.Assign("i-00000000000000001", SessionFor("i-00000000000000001"), shorter));
+  EXPECT_EQ(store_.Current("i-00000000000000001"), after);
+}
+
 TEST_F(CredentialStoreTest, RoleChangeIssuesImmediatelyAndLeavesOthersAlone) {
   AssignDefault("i-00000000000000001");
   AssignDefault("i-00000000000000002");
