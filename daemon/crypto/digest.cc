@@ -47,6 +47,16 @@ std::optional<Bytes> DecodeStandard(std::string_view text) {
   return out;
 }
 
+// The value of a URL-safe Base64 character, or -1.
+int UrlSafeValue(char c) {
+  if (c >= 'A' && c <= 'Z') return c - 'A';
+  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+  if (c >= '0' && c <= '9') return c - '0' + 52;
+  if (c == '-') return 62;
+  if (c == '_') return 63;
+  return -1;
+}
+
 }  // namespace
 
 Sha256Digest Sha256(std::span<const std::uint8_t> data) {
@@ -132,6 +142,41 @@ std::string Base64UrlEncode(std::span<const std::uint8_t> data) {
 }
 
 std::optional<Bytes> Base64Decode(std::string_view text) { return DecodeStandard(text); }
+
+bool Base64UrlDecodeTo(std::string_view text, std::span<std::uint8_t> out) {
+  const std::size_t tail = out.size() % 3;  // bytes in the last, partial group
+  if (text.size() != (out.size() + 2) / 3 * 4) return false;
+  // Full groups: 4 characters -> 3 bytes.
+  std::size_t in = 0;
+  std::size_t at = 0;
+  for (; at + 3 <= out.size(); at += 3, in += 4) {
+    const int a = UrlSafeValue(text[in]);
+    const int b = UrlSafeValue(text[in + 1]);
+    const int c = UrlSafeValue(text[in + 2]);
+    const int d = UrlSafeValue(text[in + 3]);
+    if ((a | b | c | d) < 0) return false;
+    const std::uint32_t group =
+        (static_cast<std::uint32_t>(a) << 18) | (static_cast<std::uint32_t>(b) << 12) |
+        (static_cast<std::uint32_t>(c) << 6) | static_cast<std::uint32_t>(d);
+    out[at] = static_cast<std::uint8_t>(group >> 16);
+    out[at + 1] = static_cast<std::uint8_t>(group >> 8);
+    out[at + 2] = static_cast<std::uint8_t>(group);
+  }
+  if (tail == 0) return true;
+  // The last group: 2 or 3 characters, then '=' padding. The bits beyond the last byte must be
+  // zero, as the encoder leaves them, so that each byte string has exactly one encoding.
+  const int a = UrlSafeValue(text[in]);
+  const int b = UrlSafeValue(text[in + 1]);
+  const int c = tail == 2 ? UrlSafeValue(text[in + 2]) : 0;
+  if ((a | b | c) < 0 || text[in + 3] != '=' || (tail == 1 && text[in + 2] != '=')) return false;
+  const std::uint32_t group = (static_cast<std::uint32_t>(a) << 18) |
+                              (static_cast<std::uint32_t>(b) << 12) |
+                              (static_cast<std::uint32_t>(c) << 6);
+  if ((tail == 1 && (group & 0xffff) != 0) || (tail == 2 && (group & 0xff) != 0)) return false;
+  out[at] = static_cast<std::uint8_t>(group >> 16);
+  if (tail == 2) out[at + 1] = static_cast<std::uint8_t>(group >> 8);
+  return true;
+}
 
 std::optional<Bytes> Base64UrlDecode(std::string_view text) {
   std::string standard(text);

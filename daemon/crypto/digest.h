@@ -30,5 +30,9 @@ std::string Base64UrlEncode(std::span<const std::uint8_t> data);
 // Decoders accept exactly what the encoders produce (no wrapping); nullopt otherwise.
 std::optional<Bytes> Base64Decode(std::string_view text);
 std::optional<Bytes> Base64UrlDecode(std::string_view text);
+// Base64UrlDecode into a caller-sized buffer, without allocating (for the token hot path): true
+// when `text` is exactly what Base64UrlEncode() produces for out.size() bytes, and then `out`
+// holds them; false otherwise (`out` is then unspecified).
+bool Base64UrlDecodeTo(std::string_view text, std::span<std::uint8_t> out);
 
 }  // namespace imdsd::crypto

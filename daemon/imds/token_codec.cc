@@ -51,11 +51,11 @@ std::string TokenCodec::Issue(std::string_view tenant_key, int ttl_seconds) cons
 Result<std::int64_t> TokenCodec::Verify(std::string_view token, std::string_view tenant_key) const {
   // The length check first keeps oversized headers from reaching the decoder.
   if (token.size() != kTokenChars) return Unauthenticated("malformed token");
-  const auto bytes = crypto::Base64UrlDecode(token);
-  if (!bytes || bytes->size() != kTokenBytes || (*bytes)[0] != kVersion) {
+  TokenBytes bytes{};
+  if (!crypto::Base64UrlDecodeTo(token, bytes) || bytes[0] != kVersion) {
     return Unauthenticated("malformed token");
   }
-  const std::span<const std::uint8_t> all(*bytes);
+  const std::span<const std::uint8_t> all(bytes);
   const auto mac = ComputeMac(key_, tenant_key, all.first(kSignedSize));
   if (!crypto::ConstantTimeEquals(std::span(mac).first(kMacSize), all.subspan(kSignedSize))) {
     return Unauthenticated("token signature does not match this instance");

@@ -1,5 +1,7 @@
 #include "crypto/digest.h"
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -112,6 +114,59 @@ TEST(DigestTest, Base64UrlUsesUrlSafeAlphabet) {
   EXPECT_THAT(Base64UrlDecode("-_8="), Optional(Eq(data)));
   EXPECT_EQ(Base64UrlDecode("+/8="), std::nullopt);
   EXPECT_EQ(Base64UrlDecode("-_8"), std::nullopt);
+}
+
+// Base64UrlDecodeTo must accept exactly what Base64UrlDecode accepts for that size.
+std::optional<Bytes> DecodeToSize(std::string_view text, std::size_t size) {
+  Bytes out(size, 0xee);
+  if (!Base64UrlDecodeTo(text, out)) return std::nullopt;
+  return out;
+}
+
+TEST(DigestTest, Base64UrlDecodeToRoundTripsEveryLength) {
+  for (std::size_t size = 0; size <= 64; ++size) {
+    Bytes data(size);
+    for (std::size_t i = 0; i < size; ++i) data[i] = static_cast<std::uint8_t>(i * 37 + size);
+    const std::string text = Base64UrlEncode(data);
+    EXPECT_THAT(DecodeToSize(text, size), Optional(Eq(data))) << text;
+    // The right text for another size is refused.
+    if (size > 0) {
+      EXPECT_EQ(DecodeToSize(text, size - 1), std::nullopt) << text;
+    }
+    EXPECT_EQ(DecodeToSize(text, size + 1), std::nullopt) << text;
+  }
+}
+
+TEST(DigestTest, Base64UrlDecodeToRejectsWhatBase64UrlDecodeRejects) {
+  for (std::string_view bad :
+       {"Zg=", "Zg", "Z===", "=Zg=", "Zg=a", "Zh==", "Zm9v\n", " Zm9v", "Zm 9", "Zm9*",
+        "+/8=", "-_8", "-_9=", "Zm9=", "Zg==Zg==", "Zm\x80v"}) {
+    for (std::size_t size = 0; size <= 6; ++size) {
+      EXPECT_EQ(DecodeToSize(bad, size), std::nullopt) << "'" << bad << "' size " << size;
+    }
+  }
+  EXPECT_THAT(DecodeToSize("", 0), Optional(Eq(Bytes{})));
+}
+
+TEST(DigestTest, Base64UrlDecodeToAgreesWithBase64UrlDecodeOnEverySingleCharacterChange) {
+  // Every one-character change of a token-sized text, with every byte value: both decoders
+  // accept the same texts and produce the same bytes.
+  Bytes data(40);
+  for (std::size_t i = 0; i < data.size(); ++i) data[i] = static_cast<std::uint8_t>(i * 101 + 7);
+  const std::string text = Base64UrlEncode(data);
+  for (std::size_t pos = 0; pos < text.size(); ++pos) {
+    for (int c = 0; c < 256; ++c) {
+      std::string changed = text;
+      changed[pos] = static_cast<char>(c);
+      const auto expected = Base64UrlDecode(changed);
+      const auto got = DecodeToSize(changed, data.size());
+      if (expected && expected->size() == data.size()) {
+        EXPECT_THAT(got, Optional(Eq(*expected))) << pos << " " << c;
+      } else {
+        EXPECT_EQ(got, std::nullopt) << pos << " " << c;
+      }
+    }
+  }
 }
 
 }  // namespace
