@@ -124,12 +124,35 @@ Result<net::Endpoint> LocalEndpoint(int fd) {
   return net::Endpoint{*ip, ntohs(port)};
 }
 
+// The last response built on a connection, kept so that the same answer asked for again (a
+// client polling one value with one token: same body, same TTL header within the second) is
+// queued again instead of rebuilt. Building an MHD_Response costs ~20 allocations and string
+// copies (one per header name and value); MHD responses are immutable once queued and may be
+// queued any number of times. Only responses with a body of at most kMaxBodyBytes are kept, so
+// an idle keep-alive connection holds little memory.
+struct LastResponse {
+  static constexpr std::size_t kMaxBodyBytes = 1024;
+
+  Response response;  // what `mhd` was built from; ip_ttl is not part of it
+  MhdResponsePtr mhd;
+
+  // True when `mhd` sends exactly what `out` describes (status is given at queueing time and
+  // ip_ttl is applied to the socket, so neither is compared).
+  bool Matches(const Response& out) const {
+    return mhd != nullptr && out.close_connection == response.close_connection &&
+           out.body == response.body && out.headers == response.headers;
+  }
+};
+
 // State of one TCP connection, owned by MHD's socket_context between the STARTED and CLOSED
 // notifications. Only the worker thread serving the connection touches it.
 struct ConnectionState {
   bool addresses_known = false;
   net::IpAddress source;
   net::IpAddress local;
+  // Spare header list, so a keep-alive connection's requests reuse one allocation.
+  std::vector<std::pair<std::string_view, std::string_view>> headers;
+  LastResponse last_response;
   // The IP TTL / IPv6 hop limit last set on the socket; nullopt while it is the system default.
   // A keep-alive client fetching one token after another costs one setsockopt, not one each.
   std::optional<int> ttl;
@@ -166,18 +189,35 @@ MHD_Result QueueStatusOnly(MHD_Connection* connection, unsigned status) noexcept
   return MHD_queue_response(connection, status, response.get());
 }
 
-MHD_Result QueueResponse(MHD_Connection* connection, const Response& out) {
-  // MUST_COPY: `out` dies when the handler call returns, before MHD has sent the body.
+MhdResponsePtr BuildResponse(const Response& out) {
+  // MUST_COPY: `out` may die before MHD has sent the body.
   MhdResponsePtr response(MHD_create_response_from_buffer(
       out.body.size(), const_cast<char*>(out.body.data()), MHD_RESPMEM_MUST_COPY));
-  if (response == nullptr) return MHD_NO;
+  if (response == nullptr) return nullptr;
   for (const auto& [name, value] : out.headers) {
     if (MHD_add_response_header(response.get(), name.c_str(), value.c_str()) != MHD_YES) {
       spdlog::debug("libmicrohttpd refused response header {}", name);
     }
   }
   if (out.close_connection) MHD_add_response_header(response.get(), "Connection", "close");
-  return MHD_queue_response(connection, static_cast<unsigned>(out.status), response.get());
+  return response;
+}
+
+// Queues `out`, reusing `last`'s MHD_Response when it is the same answer, and keeps the new one
+// in `last` otherwise (when small enough).
+MHD_Result QueueResponse(MHD_Connection* connection, Response&& out, LastResponse& last) {
+  const auto status = static_cast<unsigned>(out.status);
+  if (last.Matches(out)) return MHD_queue_response(connection, status, last.mhd.get());
+  MhdResponsePtr response = BuildResponse(out);
+  if (response == nullptr) return MHD_NO;
+  const MHD_Result queued = MHD_queue_response(connection, status, response.get());
+  if (out.body.size() <= LastResponse::kMaxBodyBytes) {
+    last.mhd = std::move(response);
+    last.response = std::move(out);
+  } else {
+    last = LastResponse{};
+  }
+  return queued;
 }
 
 void LogFromMhd(void* /*cls*/, const char* format, va_list args) {
@@ -374,6 +414,8 @@ MHD_Result Server::Listener::Respond(MHD_Connection* connection, const char* url
   request.source = state->source;
   request.local = state->local;
   request.body = body;
+  request.headers = std::move(state->headers);
+  request.headers.clear();
   request.headers.reserve(16);
   MHD_get_connection_values(connection, MHD_HEADER_KIND, &CollectHeader, &request.headers);
 
@@ -384,8 +426,9 @@ MHD_Result Server::Listener::Respond(MHD_Connection* connection, const char* url
     response = Response{};
     response.status = MHD_HTTP_INTERNAL_SERVER_ERROR;
   }
+  state->headers = std::move(request.headers);  // for its capacity; cleared before reuse
   ApplyHopLimit(connection, *state, response.ip_ttl);
-  return QueueResponse(connection, response);
+  return QueueResponse(connection, std::move(response), state->last_response);
 }
 
 void Server::Listener::ApplyHopLimit(MHD_Connection* connection, ConnectionState& state,
