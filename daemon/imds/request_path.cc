@@ -28,6 +28,7 @@ std::string JoinVersions() {
 
 RequestPath ParseRequestPath(std::string_view path) {
   RequestPath result;
+  result.segments.reserve(8);  // one allocation for the usual depths (meta-data paths: 2 to 6)
   std::size_t pos = 0;
   while (pos < path.size()) {
     const std::size_t slash = path.find('/', pos);
