@@ -9,9 +9,15 @@
 // persisted in the state directory). The tenant key (the instance_id) is bound into the MAC, so
 // a token minted for one instance is refused by every other. uint32 seconds run out in 2106.
 //
-// Owns the key, prepared once for HMAC (crypto::HmacSha256Key), so issuing and verifying do no
-// key setup; borrows the clock and the random source, which must outlive it.
-// Thread-safe: HmacSha256Key is, and Clock/RandomSource are thread-safe by contract.
+// Verification is the hot path (every IMDSv2 GET). The key is prepared once for HMAC
+// (crypto::HmacSha256Key), so no request does key setup, and each thread remembers the last few
+// tokens it found valid (per codec and tenant), so a client presenting the same token again is
+// checked by a constant-time comparison instead of a decode and an HMAC; expiry is checked on
+// every call either way.
+//
+// Owns the key; borrows the clock and the random source, which must outlive it.
+// Thread-safe: HmacSha256Key is, the remembered tokens are per thread, and Clock/RandomSource
+// are thread-safe by contract.
 
 #include <array>
 #include <cstdint>
@@ -46,6 +52,7 @@ class TokenCodec {
 
  private:
   const crypto::HmacSha256Key key_;
+  const std::uint64_t id_;  // unique per codec in this process; keys the remembered tokens
   const Clock& clock_;
   RandomSource& random_;
 };

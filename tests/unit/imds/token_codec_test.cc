@@ -1,7 +1,10 @@
 #include "imds/token_codec.h"
 
 #include <chrono>
+#include <optional>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -125,6 +128,80 @@ TEST_F(TokenCodecTest, MalformedTokensAreRefused) {
 
 TEST_F(TokenCodecTest, NoncesMakeTokensDistinct) {
   EXPECT_NE(codec_.Issue(kTenant, 60), codec_.Issue(kTenant, 60));
+}
+
+// Verification remembers recently valid tokens per thread; these check that remembering never
+// accepts what a full verification would refuse.
+
+TEST_F(TokenCodecTest, RememberedTokenIsRefusedForAnotherTenant) {
+  const std::string token = codec_.Issue(kTenant, 60);
+  ASSERT_OK(codec_.Verify(token, kTenant));
+  EXPECT_THAT(codec_.Verify(token, "i-0fedcba9876543210"), StatusIs(ErrorCode::kUnauthenticated));
+  EXPECT_THAT(codec_.Verify(token, kTenant.substr(0, 5)), StatusIs(ErrorCode::kUnauthenticated));
+  EXPECT_EQ(*codec_.Verify(token, kTenant), 60);
+}
+
+TEST_F(TokenCodecTest, RememberedTokenIsRefusedByAnotherKey) {
+  const std::string token = codec_.Issue(kTenant, 60);
+  ASSERT_OK(codec_.Verify(token, kTenant));
+  const TokenCodec other(FilledKey(0x22), clock_, random_);
+  EXPECT_THAT(other.Verify(token, kTenant), StatusIs(ErrorCode::kUnauthenticated));
+}
+
+TEST_F(TokenCodecTest, CodecReplacedInPlaceDoesNotInheritRememberedTokens) {
+  // A reload may build the new codec where the old one was; what the old one verified must not
+  // count for the new one.
+  std::optional<TokenCodec> codec;
+  codec.emplace(FilledKey(0x11), clock_, random_);
+  const std::string token = codec->Issue(kTenant, 60);
+  ASSERT_OK(codec->Verify(token, kTenant));
+  codec.emplace(FilledKey(0x22), clock_, random_);
+  EXPECT_THAT(codec->Verify(token, kTenant), StatusIs(ErrorCode::kUnauthenticated));
+}
+
+TEST_F(TokenCodecTest, ForgeriesOfARememberedTokenAreRefused) {
+  const std::string token = codec_.Issue(kTenant, 60);
+  ASSERT_OK(codec_.Verify(token, kTenant));
+  for (std::size_t i = 0; i < token.size(); ++i) {
+    std::string forged = token;
+    forged[i] = token[i] == 'A' ? 'B' : 'A';
+    EXPECT_THAT(codec_.Verify(forged, kTenant), StatusIs(ErrorCode::kUnauthenticated)) << i;
+    ASSERT_OK(codec_.Verify(token, kTenant));
+  }
+}
+
+TEST_F(TokenCodecTest, RememberedTokenExpiresOnTime) {
+  const std::string token = codec_.Issue(kTenant, 5);
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(*codec_.Verify(token, kTenant), 5 - i);
+    clock_.Advance(seconds(1));
+  }
+  EXPECT_EQ(*codec_.Verify(token, kTenant), 1);
+  clock_.Advance(seconds(1));
+  EXPECT_THAT(codec_.Verify(token, kTenant), StatusIs(ErrorCode::kUnauthenticated));
+}
+
+TEST_F(TokenCodecTest, ManyTokensOnManyThreads) {
+  // More tokens per thread than it remembers, interleaved, each verified several times.
+  constexpr int kThreads = 4;
+  constexpr int kTokens = 10;
+  std::vector<std::string> tokens;
+  for (int i = 0; i < kTokens; ++i) tokens.push_back(codec_.Issue(kTenant, 60 + i));
+  std::vector<int> failures(kThreads, 0);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([this, &tokens, &failures, t] {
+      for (int round = 0; round < 3; ++round) {
+        for (int i = 0; i < kTokens; ++i) {
+          const auto remaining = codec_.Verify(tokens[i], kTenant);
+          if (!remaining.ok() || *remaining != 60 + i) ++failures[t];
+          if (codec_.Verify(tokens[i], "i-other").ok()) ++failures[t];
+        }
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  for (int t = 0; t < kThreads; ++t) EXPECT_EQ(failures[t], 0) << "thread " << t;
 }
 
 TEST_F(TokenCodecTest, RefusalMessageNeverContainsTheToken) {
