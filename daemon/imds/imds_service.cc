@@ -43,6 +43,12 @@ std::optional<int> ParseTokenTtl(std::optional<std::string_view> header) {
   return value;
 }
 
+// Ids for States, unique in the process (0 means "none").
+std::uint64_t NextStateId() {
+  static std::atomic<std::uint64_t> next{1};
+  return next.fetch_add(1, std::memory_order_relaxed);
+}
+
 const net::IpAddress& Ec2Ipv6Endpoint() {
   static const net::IpAddress address = *net::IpAddress::Parse("fd00:ec2::254");
   return address;
@@ -72,6 +78,7 @@ Status ImdsService::Reload(std::shared_ptr<const config::Config> config) {
   IMDSD_ASSIGN_OR_RETURN(auto state, BuildState(std::move(config)));
   std::scoped_lock lock(state_mutex_);
   state_ = std::move(state);
+  state_id_.store(NextStateId(), std::memory_order_release);
   return Status::Ok();
 }
 
@@ -103,21 +110,32 @@ Result<std::shared_ptr<const ImdsService::State>> ImdsService::BuildState(
                                     std::make_unique<TokenCodec>(key, clock_, random_)}));
 }
 
-std::shared_ptr<const ImdsService::State> ImdsService::Snapshot() const {
-  std::scoped_lock lock(state_mutex_);
-  return state_;
+const ImdsService::State& ImdsService::CurrentState() const {
+  // Keyed by state id alone: ids are unique across all services, so a match is this service's
+  // current State, and a service built where a destroyed one was never sees the old State.
+  struct ThreadState {
+    std::uint64_t id = 0;
+    std::shared_ptr<const State> state;
+  };
+  thread_local ThreadState current;
+  if (current.id != state_id_.load(std::memory_order_acquire)) {
+    std::scoped_lock lock(state_mutex_);
+    current.state = state_;
+    current.id = state_id_.load(std::memory_order_relaxed);
+  }
+  return *current.state;
 }
 
 ImdsReply ImdsService::Handle(const ImdsRequest& request) const {
-  const std::shared_ptr<const State> state = Snapshot();
+  const State& state = CurrentState();
   ImdsReply reply;
 
-  const auto index = state->resolver.ResolveIndex(request.source);
+  const auto index = state.resolver.ResolveIndex(request.source);
   if (!index) {
     return Refuse(std::move(reply), Outcome::kForbidden,
                   "no instance matches source " + request.source.ToString());
   }
-  const config::Instance& instance = state->resolver.config().instances[*index];
+  const config::Instance& instance = state.resolver.config().instances[*index];
   reply.tenant = instance.name;
 
   if (!instance.metadata_options.http_endpoint_enabled) {
@@ -149,7 +167,7 @@ ImdsReply ImdsService::Handle(const ImdsRequest& request) const {
                     "missing or invalid X-aws-ec2-metadata-token-ttl-seconds");
     }
     reply.outcome = Outcome::kToken;
-    reply.body = state->tokens->Issue(instance.instance_id, *ttl);
+    reply.body = state.tokens->Issue(instance.instance_id, *ttl);
     reply.token_ttl_seconds = *ttl;
     reply.hop_limit = instance.metadata_options.http_put_response_hop_limit;
     return reply;
@@ -167,7 +185,7 @@ ImdsReply ImdsService::Handle(const ImdsRequest& request) const {
 
   bool token_verified = false;
   if (request.token) {
-    auto remaining = state->tokens->Verify(*request.token, instance.instance_id);
+    auto remaining = state.tokens->Verify(*request.token, instance.instance_id);
     if (!remaining.ok()) {
       return Refuse(std::move(reply), Outcome::kUnauthorized,
                     "invalid or expired token: " + remaining.status().message());
@@ -188,7 +206,7 @@ ImdsReply ImdsService::Handle(const ImdsRequest& request) const {
   }
   const auto tree_path = std::span<const std::string_view>(path.segments).subspan(1);
   LookupResult found =
-      state->trees[*index].Lookup(tree_path, DynamicRequest{instance, token_verified});
+      state.trees[*index].Lookup(tree_path, DynamicRequest{instance, token_verified});
   if (found.kind == LookupResult::Kind::kNotFound) {
     return Refuse(std::move(reply), Outcome::kNotFound, "no such metadata path");
   }

@@ -9,7 +9,11 @@
 // The service owns an immutable State (tenants, their prebuilt metadata trees and signatures)
 // built from a Config. Reload() builds a new State first and swaps it in only when that
 // succeeded, so a failed reload changes nothing. Handle() is thread-safe and never blocks on a
-// reload: each call takes a snapshot of the State (a shared_ptr copy) for its whole duration.
+// reload: each call uses one State for its whole duration. Each thread keeps its own reference
+// to the current State and refreshes it, under the mutex, only when a reload has replaced it
+// (a process-wide unique id per State says so), so requests share no lock and no reference
+// count. A replaced State is freed once every thread that used it has moved on or exited; State
+// destructors touch nothing borrowed, so that may happen after the service is gone.
 // The clock, random source, signer and providers are borrowed and must outlive the service.
 //
 // Handle() decides in this order (the first rule that applies wins):
@@ -37,6 +41,7 @@
 //  9. Tree lookup: "/" lists the versions; an unknown version or path -> kNotFound; else kData.
 //     With a valid token, token_ttl_seconds is its remaining life.
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -122,7 +127,9 @@ class ImdsService {
  private:
   Result<std::shared_ptr<const State>> BuildState(
       std::shared_ptr<const config::Config> config) const;
-  std::shared_ptr<const State> Snapshot() const;
+  // The current State, through the calling thread's reference (see the class comment). Valid
+  // until this thread's next call.
+  const State& CurrentState() const;
 
   const Clock& clock_;
   RandomSource& random_;
@@ -130,6 +137,9 @@ class ImdsService {
   const MetadataProviders providers_;
   mutable std::mutex state_mutex_;
   std::shared_ptr<const State> state_;  // guarded by state_mutex_
+  // Identifies state_, unique in the process; 0 before the first Reload(). Written under
+  // state_mutex_ together with state_; read without it to detect a reload.
+  std::atomic<std::uint64_t> state_id_{0};
 };
 
 }  // namespace imdsd::imds

@@ -469,6 +469,30 @@ TEST_F(ImdsServiceTest, ReloadSwapsInTheNewConfig) {
   EXPECT_EQ(Body("/latest/meta-data/instance-type"), "m7g.large");
 }
 
+TEST_F(ImdsServiceTest, ThreadsThatServedBeforeAReloadSeeItAtOnce) {
+  // Each thread keeps a reference to the State it used last; a reload must replace it on that
+  // thread's next request, on this thread and on another.
+  EXPECT_EQ(Body("/latest/meta-data/instance-type"), "t3.micro");
+  std::string seen_by_other;
+  std::thread([&] { seen_by_other = Body("/latest/meta-data/instance-type"); }).join();
+  EXPECT_EQ(seen_by_other, "t3.micro");
+  config_.instances[0].instance_type = "m7g.large";
+  ASSERT_OK(ReloadWith(config_));
+  EXPECT_EQ(Body("/latest/meta-data/instance-type"), "m7g.large");
+  std::thread([&] { seen_by_other = Body("/latest/meta-data/instance-type"); }).join();
+  EXPECT_EQ(seen_by_other, "m7g.large");
+}
+
+TEST_F(ImdsServiceTest, ServiceRebuiltInPlaceServesItsOwnState) {
+  // A new service (possibly at the old one's address) never answers from a State this thread
+  // kept from the old one.
+  EXPECT_EQ(Body("/latest/meta-data/instance-type"), "t3.micro");
+  service_.reset();
+  config_.instances[0].instance_type = "c7i.large";
+  StartService();
+  EXPECT_EQ(Body("/latest/meta-data/instance-type"), "c7i.large");
+}
+
 TEST_F(ImdsServiceTest, FailedReloadKeepsTheOldState) {
   const std::string token = TokenFor(kDb);
   { std::ofstream blocker(temp_dir_ / "not-a-dir"); }
