@@ -108,10 +108,11 @@ struct CredentialOptions {
 };
 
 // An IAM policy document kept as compact JSON text (it may come from inline YAML, a JSON string or
-// a file); the loader has already checked that it is a well-formed policy.
+// a file); the loader has already checked that it is a well-formed policy of its kind (trust or
+// permission), so policy::ParsePolicy() accepts `json`. Inline YAML scalars are JSON strings.
 struct PolicyDocument {
   std::string json;
-  int source_line = 0;
+  int source_line = 0;  // the line of its key (trust_policy, document, or the *_file key)
 };
 
 struct NamedPolicy {
@@ -120,12 +121,12 @@ struct NamedPolicy {
 };
 
 // An IAM role. The loader has checked that every instance profile's role trusts
-// ec2.amazonaws.com for sts:AssumeRole.
+// ec2.amazonaws.com for sts:AssumeRole. Names are unique regardless of case, as in IAM.
 struct Role {
-  std::string name;         // IAM role name rules: 1..64 of [A-Za-z0-9+=,.@_-]
-  std::string path = "/";   // "/" or "/a/b/"
-  std::string account_id;   // 12 digits; defaults to Config::account_id
-  std::string role_id;      // AROA…, derived from account and name so it is stable across restarts
+  std::string name;        // IAM role name rules: 1..64 of [A-Za-z0-9+=,.@_-]
+  std::string path = "/";  // "/" or "/a/b/"
+  std::string account_id;  // 12 digits; defaults to Config::account_id
+  std::string role_id;     // AROA…, derived from account and name so it is stable across restarts
   int max_session_duration_seconds = 3600;  // 3600..43200
   PolicyDocument trust_policy;
   std::vector<NamedPolicy> permission_policies;  // kept for the STS endpoint (issue 4)
@@ -135,10 +136,10 @@ struct Role {
 struct InstanceProfile {
   std::string name;
   std::string path = "/";
-  std::string account_id;  // the role's account
+  std::string account_id;           // the role's account (and so every user instance's)
   std::string instance_profile_id;  // AIPA…, derived like Role::role_id
-  std::string role;                  // name of an entry in Config::roles
-  CredentialOptions credentials;     // global `credentials:` with this profile's overrides applied
+  std::string role;                 // name of an entry in Config::roles
+  CredentialOptions credentials;    // global `credentials:` with this profile's overrides applied
   int source_line = 0;
 };
 
@@ -165,7 +166,7 @@ struct Config {
   std::filesystem::path state_dir = "/var/lib/imdsd";
   // Top-level defaults for instances and roles that do not set their own.
   std::string account_id = "123456789012";
-  std::string partition = "aws";
+  std::string partition = "aws";  // as set, else derived from `region`; roles live in it
   std::string region = "us-east-1";
 
   CredentialOptions credentials;  // the global `credentials:` section

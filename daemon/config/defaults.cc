@@ -106,6 +106,18 @@ std::string DomainForRegion(std::string_view region) {
   return StartsWith(region, "cn-") ? "amazonaws.com.cn" : "amazonaws.com";
 }
 
+std::string DomainForPartition(std::string_view partition) {
+  return partition == "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com";
+}
+
+bool RegionFitsPartition(std::string_view region, std::string_view partition) {
+  const std::string home = PartitionForRegion(region);
+  if (home != "aws") return partition == home;
+  return partition != "aws-cn" && partition != "aws-us-gov";
+}
+
+std::chrono::seconds DefaultRefreshLead(std::chrono::seconds lifetime) { return lifetime * 5 / 6; }
+
 std::string RegionCode(std::string_view region) {
   for (const auto& [name, code] : kRegionCodes) {
     if (name == region) return std::string(code);
@@ -171,10 +183,10 @@ std::optional<std::string> DerivePrivateIp(std::string_view name, std::string_vi
   return net::IpAddress::V4(base + static_cast<std::uint32_t>(offset)).ToString();
 }
 
-void ApplyInstanceDefaults(Instance& instance) {
+void ApplyInstanceDefaults(Instance& instance, const InstanceDefaults& defaults) {
   const std::string& name = instance.name;
   if (instance.instance_id.empty()) instance.instance_id = DeriveId("i-", name, "instance_id");
-  if (instance.account_id.empty()) instance.account_id = kDefaultAccountId;
+  if (instance.account_id.empty()) instance.account_id = defaults.account_id;
   if (instance.ami_id.empty()) instance.ami_id = DeriveId("ami-", name, "ami_id");
   if (instance.reservation_id.empty()) {
     instance.reservation_id = DeriveId("r-", name, "reservation_id");
@@ -185,13 +197,14 @@ void ApplyInstanceDefaults(Instance& instance) {
   }
   if (instance.pending_time.empty()) instance.pending_time = kDefaultPendingTime;
 
-  if (instance.region.empty()) instance.region = kDefaultRegion;
+  if (instance.region.empty()) instance.region = defaults.region;
   if (instance.availability_zone.empty()) instance.availability_zone = instance.region + "a";
   if (instance.availability_zone_id.empty()) {
     instance.availability_zone_id = AvailabilityZoneId(instance.region, instance.availability_zone);
   }
-  instance.partition = PartitionForRegion(instance.region);
-  instance.domain = DomainForRegion(instance.region);
+  instance.partition =
+      defaults.partition.empty() ? PartitionForRegion(instance.region) : defaults.partition;
+  instance.domain = DomainForPartition(instance.partition);
 
   if (instance.mac.empty()) instance.mac = DeriveMac(name);
   if (instance.interface_id.empty()) instance.interface_id = DeriveId("eni-", name, "interface_id");

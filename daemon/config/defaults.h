@@ -7,6 +7,7 @@
 // not std::hash, whose values may change between builds. Free functions, no state, thread-safe.
 // Internal to config/: consumers read the filled Config and never call these.
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -39,6 +40,17 @@ std::string DeriveMac(std::string_view name);
 std::string PartitionForRegion(std::string_view region);
 // "amazonaws.com", or "amazonaws.com.cn" for cn-*.
 std::string DomainForRegion(std::string_view region);
+// "amazonaws.com.cn" for aws-cn, "amazonaws.com" otherwise.
+std::string DomainForPartition(std::string_view partition);
+// False when `region` obviously lies in another partition: a cn-* region outside aws-cn, a
+// us-gov-* region outside aws-us-gov, or any other region inside aws-cn or aws-us-gov. Other
+// partitions (aws-iso...) are not checked.
+bool RegionFitsPartition(std::string_view region, std::string_view partition);
+
+// The refresh lead used when a level of the `credentials` settings sets a lifetime but no
+// refresh_lead: five sixths of the lifetime, rounded down (6 h -> 5 h, as EC2: a new credential
+// every sixth of the lifetime).
+std::chrono::seconds DefaultRefreshLead(std::chrono::seconds lifetime);
 
 // "use1" for us-east-1: a built-in table, else the first dash part, the initials of the middle
 // parts (north/south + east/west count as two) and the trailing number ("me-central-1" -> mec1).
@@ -65,9 +77,17 @@ std::string DefaultSubnetCidr(std::string_view vpc_cidr, std::string_view availa
 // reserves when the subnet is large enough. nullopt when `subnet_cidr` is not an IPv4 CIDR.
 std::optional<std::string> DerivePrivateIp(std::string_view name, std::string_view subnet_cidr);
 
+// What an instance inherits when it does not set its own: the top-level account_id, region and
+// partition keys.
+struct InstanceDefaults {
+  std::string account_id = kDefaultAccountId;
+  std::string region = kDefaultRegion;
+  std::string partition;  // empty: PartitionForRegion() of the instance's region
+};
+
 // Fills every empty derivable field of `instance` (ids, zone, addresses, hostnames, default
-// block devices and security group, partition/domain). Expects `name` and the fields that were
-// set explicitly to be valid already; never fails.
-void ApplyInstanceDefaults(Instance& instance);
+// block devices and security group, partition/domain) from its name and `defaults`. Expects
+// `name` and the fields that were set explicitly to be valid already; never fails.
+void ApplyInstanceDefaults(Instance& instance, const InstanceDefaults& defaults = {});
 
 }  // namespace imdsd::config

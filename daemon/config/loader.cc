@@ -17,6 +17,10 @@
 #include "common/time_format.h"
 #include "config/defaults.h"
 #include "config/rules.h"
+#include "policy/evaluator.h"
+#include "policy/parser.h"
+#include "sts/identifiers.h"
+#include "sts/rotation.h"
 
 namespace imdsd::config {
 
@@ -60,7 +64,10 @@ class ErrorList {
 struct Field {
   std::string path;
   YAML::Node value;
-  int line = 0;  // 1-based
+  int line = 0;      // 1-based
+  int key_line = 0;  // the line of its key when read from a map (MapReader), else 0
+
+  int KeyLine() const { return key_line > 0 ? key_line : line; }
 };
 
 std::string Join(const std::vector<std::string_view>& words) {
@@ -138,7 +145,8 @@ class MapReader {
         errors.Add(key_line, reason);
         continue;
       }
-      entries_.emplace(key, Field{Child(path_, key), entry.second, LineOf(entry.second, key_line)});
+      entries_.emplace(
+          key, Field{Child(path_, key), entry.second, LineOf(entry.second, key_line), key_line});
     }
   }
 
@@ -339,6 +347,7 @@ struct ReadInstance {
   int line = 0;
   int name_line = 0;
   int instance_id_line = 0;
+  int instance_profile_line = 0;
   std::vector<int> match_lines;
   std::map<std::string, int> lines;  // field path inside the instance -> line
 
@@ -402,8 +411,13 @@ bool IsSection(ErrorList& errors, const Field& f) {
 // Reads one entry of `instances`, checks it, and fills its defaults when it has no error.
 class InstanceReader {
  public:
-  InstanceReader(const fs::path& base_dir, ErrorList& errors)
-      : base_dir_(base_dir), errors_(errors) {}
+  // `partition_line`: where the top-level partition is set (0: not set).
+  InstanceReader(const fs::path& base_dir, const InstanceDefaults& defaults, int partition_line,
+                 ErrorList& errors)
+      : base_dir_(base_dir),
+        defaults_(defaults),
+        partition_line_(partition_line),
+        errors_(errors) {}
 
   ReadInstance Read(const Field& item) {
     const std::size_t errors_before = errors_.size();
@@ -423,12 +437,10 @@ class InstanceReader {
     ReadBlockDevices(map.Get("block_device_mapping"), in);
     if (auto f = map.Get("network"); f && IsSection(errors_, *f)) ReadNetwork(*f, read);
     if (auto f = map.Get("instance_profile")) {
-      auto profile = ReadString(errors_, *f);
-      if (profile && !profile->empty()) {
+      // Checked against instance_profiles once all sections are read.
+      if (auto profile = ReadString(errors_, *f)) {
         in.instance_profile = *profile;
-        errors_.Add(f->line, f->path + ": " + Quote(*profile) +
-                                 " names no instance profile: this version has no "
-                                 "instance_profiles section yet; leave it empty");
+        read.instance_profile_line = f->line;
       }
     }
     if (auto f = map.Get("metadata_options"); f && IsSection(errors_, *f)) {
@@ -438,7 +450,7 @@ class InstanceReader {
 
     read.clean = errors_.size() == errors_before;
     if (read.clean) {
-      ApplyInstanceDefaults(in);
+      ApplyInstanceDefaults(in, defaults_);
       CheckNetwork(read);
     }
     return read;
@@ -500,10 +512,15 @@ class InstanceReader {
     ReadStringField(errors_, map, "account_id", read, in.account_id, [](const std::string& v) {
       return IsAccountId(v) ? "" : "is not an account id; expected 12 digits";
     });
-    ReadStringField(errors_, map, "region", read, in.region, [](const std::string& v) {
-      return IsRegionName(v) ? "" : "is not a region name like us-east-1";
+    ReadStringField(errors_, map, "region", read, in.region, [this](const std::string& v) {
+      if (!IsRegionName(v)) return std::string("is not a region name like us-east-1");
+      if (partition_line_ > 0 && !RegionFitsPartition(v, defaults_.partition)) {
+        return "is in partition " + PartitionForRegion(v) + ", not in partition " +
+               defaults_.partition + " (set at line " + std::to_string(partition_line_) + ")";
+      }
+      return std::string();
     });
-    const std::string region = in.region.empty() ? kDefaultRegion : in.region;
+    const std::string region = in.region.empty() ? defaults_.region : in.region;
     ReadStringField(
         errors_, map, "availability_zone", read, in.availability_zone,
         [&region](const std::string& v) -> std::string {
@@ -801,7 +818,557 @@ class InstanceReader {
   }
 
   const fs::path& base_dir_;
+  const InstanceDefaults& defaults_;
+  const int partition_line_;
   ErrorList& errors_;
+};
+
+// ---- IAM: credentials, roles, instance profiles ----------------------------------------------
+
+constexpr std::size_t kMaxPolicyFileBytes = std::size_t{1} << 20;
+constexpr int kMaxPolicyDepth = 32;  // YAML nesting; IAM documents need 5
+constexpr char kRolesDoc[] = "docs/configuration.md#roles";
+constexpr char kEc2TrustExample[] =
+    "e.g. {Version: \"2012-10-17\", Statement: [{Effect: Allow, Principal: {Service: "
+    "ec2.amazonaws.com}, Action: \"sts:AssumeRole\"}]}";
+constexpr char kPermissionExample[] =
+    "e.g. {Version: \"2012-10-17\", Statement: [{Effect: Allow, Action: \"s3:GetObject\", "
+    "Resource: \"*\"}]}";
+
+// clang-format off
+constexpr std::array<std::string_view, 7> kRoleKeys = {
+    "name", "path", "account_id", "max_session_duration", "trust_policy", "trust_policy_file",
+    "policies"};
+// clang-format on
+
+std::string Lowercase(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+std::string JoinNames(const std::vector<std::string>& names) {
+  std::string out;
+  for (const std::string& name : names) out += (out.empty() ? "" : ", ") + name;
+  return out;
+}
+
+// "role \"x\" is not defined; defined roles: a, b" with a hint for a near miss.
+std::string NotDefined(std::string_view what, const std::string& name,
+                       const std::vector<std::string>& defined, std::string_view section) {
+  std::string out = std::string(what) + " " + Quote(name) + " is not defined; ";
+  if (defined.empty()) {
+    return out + "no " + std::string(what) + "s are defined (add one under " +
+           std::string(section) + ", see docs/configuration.md)";
+  }
+  out += "defined " + std::string(what) + "s: " + JoinNames(defined);
+  std::vector<std::string_view> candidates(defined.begin(), defined.end());
+  if (auto hint = ClosestWithin2(name, candidates)) out += " (did you mean " + Quote(*hint) + "?)";
+  return out;
+}
+
+// A duration setting: whole seconds or "1h30m" (rules.h ParseDuration).
+std::optional<std::chrono::seconds> ReadDuration(ErrorList& errors, const Field& f) {
+  if (f.value.IsScalar()) {
+    if (auto d = ParseDuration(f.value.Scalar())) return d;
+  }
+  errors.Add(f.line, f.path +
+                         ": expected a duration like 90s, 20m, 6h or 1h30m, or whole seconds, "
+                         "found " +
+                         Describe(f.value));
+  return std::nullopt;
+}
+
+// The line of the YAML node a policy problem's path leads to (the deepest one that exists).
+int LineForPolicyPath(const YAML::Node& document, const std::vector<std::string>& path,
+                      int fallback) {
+  YAML::Node node(document);
+  int line = LineOf(document, fallback);
+  for (const std::string& step : path) {
+    std::optional<YAML::Node> next;
+    int next_line = line;
+    if (node.IsMap()) {
+      for (const auto& entry : node) {
+        if (entry.first.IsScalar() && entry.first.Scalar() == step) {
+          next = entry.second;
+          next_line = LineOf(entry.second, LineOf(entry.first, line));
+          break;
+        }
+      }
+    } else if (node.IsSequence() && step.size() > 2 && step.front() == '[') {
+      const std::size_t index = std::stoul(step.substr(1, step.size() - 2));
+      const YAML::Node& sequence = node;
+      if (index < sequence.size()) {
+        next = sequence[index];
+        next_line = LineOf(*next, line);
+      }
+    }
+    if (!next) break;
+    node.reset(*next);  // reset(), not operator=, which would overwrite the node's content
+    line = next_line;
+  }
+  return line;
+}
+
+// A policy document read from the configuration, parsed and checked.
+struct LoadedPolicy {
+  PolicyDocument document;
+  policy::Policy policy;
+  std::string where;  // for messages: "line 12", or the file name as written
+};
+
+struct ReadRole {
+  Role role;
+  std::string path;  // "roles[0]"
+  int name_line = 0;
+  std::optional<LoadedPolicy> trust;  // set when the trust policy is valid
+};
+
+struct ReadProfile {
+  InstanceProfile profile;
+  std::string path;  // "instance_profiles[0]"
+  int name_line = 0;
+  int role_line = 0;
+};
+
+// Reads the top-level `credentials`, `roles` and `instance_profiles` sections and checks them
+// against each other, reporting into `errors`.
+class IamReader {
+ public:
+  IamReader(const fs::path& base_dir, ErrorList& errors) : base_dir_(base_dir), errors_(errors) {}
+
+  void ReadCredentials(const std::optional<Field>& field, Config& config) {
+    if (!field || !IsSection(errors_, *field)) return;
+    MapReader map(field->value, "credentials",
+                  {"lifetime", "refresh_lead", "allow_short_lifetimes", "extended_path"}, errors_);
+    if (auto f = map.Get("allow_short_lifetimes")) {
+      if (auto b = ReadBool(errors_, *f)) config.allow_short_credential_lifetimes = *b;
+    }
+    if (auto f = map.Get("extended_path")) {
+      if (auto b = ReadEnabled(errors_, *f)) config.serve_extended_credentials = *b;
+    }
+    if (auto f = map.Get("lifetime")) {
+      global_lifetime_origin_ = "from credentials.lifetime at line " + std::to_string(f->line);
+    }
+    ReadRotation(map, CredentialOptions{}, "the default", config.allow_short_credential_lifetimes,
+                 config.credentials);
+  }
+
+  std::vector<ReadRole> ReadRoles(const std::optional<Field>& field, const Config& config) {
+    std::vector<ReadRole> roles;
+    if (!field) return roles;
+    std::map<std::string, int> names;  // lower-case name -> line: IAM ignores case here
+    for (const Field& item : ReadList(errors_, *field)) {
+      if (!ExpectMap(errors_, item)) continue;
+      ReadRole read = ReadOneRole(item, config);
+      if (!read.role.name.empty()) {
+        auto [it, inserted] = names.emplace(Lowercase(read.role.name), read.name_line);
+        if (!inserted) {
+          errors_.Add(read.name_line, read.path + ".name: " + Quote(read.role.name) +
+                                          " is already used by the role at line " +
+                                          std::to_string(it->second) +
+                                          " (IAM role names are unique regardless of case)");
+        }
+      }
+      roles.push_back(std::move(read));
+    }
+    return roles;
+  }
+
+  std::vector<ReadProfile> ReadProfiles(const std::optional<Field>& field, const Config& config,
+                                        const std::vector<ReadRole>& roles) {
+    std::vector<ReadProfile> profiles;
+    if (!field) return profiles;
+    std::map<std::string, int> names;
+    for (const Field& item : ReadList(errors_, *field)) {
+      if (!ExpectMap(errors_, item)) continue;
+      ReadProfile read = ReadOneProfile(item, config, roles);
+      if (!read.profile.name.empty()) {
+        auto [it, inserted] = names.emplace(Lowercase(read.profile.name), read.name_line);
+        if (!inserted) {
+          errors_.Add(read.name_line,
+                      read.path + ".name: " + Quote(read.profile.name) +
+                          " is already used by the instance profile at line " +
+                          std::to_string(it->second) +
+                          " (IAM instance profile names are unique regardless of case)");
+        }
+      }
+      profiles.push_back(std::move(read));
+    }
+    return profiles;
+  }
+
+ private:
+  // lifetime and refresh_lead of `map` over `inherited`. A level that sets a lifetime but no
+  // refresh_lead gets DefaultRefreshLead() of that lifetime rather than the inherited lead.
+  void ReadRotation(const MapReader& map, const CredentialOptions& inherited,
+                    const std::string& inherited_from, bool allow_short, CredentialOptions& out) {
+    auto lifetime_field = map.Get("lifetime");
+    auto lead_field = map.Get("refresh_lead");
+    std::optional<std::chrono::seconds> lifetime;
+    std::optional<std::chrono::seconds> lead;
+    if (lifetime_field && !(lifetime = ReadDuration(errors_, *lifetime_field))) return;
+    if (lead_field && !(lead = ReadDuration(errors_, *lead_field))) return;
+    out.lifetime = lifetime.value_or(inherited.lifetime);
+    out.refresh_lead =
+        lead ? *lead : (lifetime ? DefaultRefreshLead(*lifetime) : inherited.refresh_lead);
+    if (!lifetime && !lead) return;  // inherited values were checked where they were set
+
+    const std::size_t errors_before = errors_.size();
+    const std::chrono::seconds min_lifetime =
+        allow_short ? std::chrono::seconds(1) : sts::kMinCredentialLifetime;
+    if (lifetime && *lifetime < min_lifetime) {
+      errors_.Add(
+          lifetime_field->line,
+          lifetime_field->path + ": " + FormatDuration(*lifetime) +
+              " is shorter than the minimum of " + FormatDuration(min_lifetime) +
+              (allow_short ? ""
+                           : "; STS issues no shorter credentials (for tests, set "
+                             "credentials.allow_short_lifetimes: true to allow down to 1s)"));
+      return;
+    }
+    if (lifetime && *lifetime > sts::kMaxCredentialLifetime) {
+      errors_.Add(lifetime_field->line, lifetime_field->path + ": " + FormatDuration(*lifetime) +
+                                            " is longer than the maximum of " +
+                                            FormatDuration(sts::kMaxCredentialLifetime) +
+                                            " (the longest any STS credential lives)");
+      return;
+    }
+    if (lead && *lead <= std::chrono::seconds::zero()) {
+      errors_.Add(lead_field->line, lead_field->path + ": must be longer than 0s");
+    } else if (lead && *lead >= out.lifetime) {
+      errors_.Add(lead_field->line,
+                  lead_field->path + ": " + FormatDuration(*lead) +
+                      " is not shorter than the lifetime (" + FormatDuration(out.lifetime) +
+                      (lifetime ? "" : ", " + inherited_from) +
+                      "); a credential is replaced once refresh_lead or less of it remains");
+    } else if (!lead && out.refresh_lead <= std::chrono::seconds::zero()) {
+      errors_.Add(lifetime_field->line,
+                  lifetime_field->path + ": " + FormatDuration(*lifetime) +
+                      " leaves no refresh lead (five sixths of the lifetime, rounded down to 0s); "
+                      "set refresh_lead or use at least 2s");
+    }
+    if (errors_.size() != errors_before) return;
+    // The store applies the same rule; the two must agree.
+    Status agreed = sts::ValidateRotationPolicy(
+        sts::RotationPolicy{out.lifetime, out.refresh_lead, allow_short});
+    if (!agreed.ok()) {
+      errors_.Add(
+          lifetime_field ? lifetime_field->line : lead_field->line,
+          (lifetime_field ? lifetime_field->path : lead_field->path) + ": " + agreed.message());
+    }
+  }
+
+  ReadRole ReadOneRole(const Field& item, const Config& config) {
+    ReadRole read;
+    read.path = item.path;
+    read.name_line = item.line;
+    Role& role = read.role;
+    role.source_line = item.line;
+    MapReader map(item.value, item.path, {kRoleKeys.begin(), kRoleKeys.end()}, errors_);
+    ReadIamName(map, item, "role", read.name_line, role.name);
+    ReadIamPath(map, role.path);
+    role.account_id = config.account_id;
+    if (auto f = map.Get("account_id")) {
+      auto account = ReadString(errors_, *f);
+      if (account && IsAccountId(*account)) {
+        role.account_id = *account;
+      } else if (account) {
+        errors_.Add(f->line,
+                    f->path + ": " + Quote(*account) + " is not an account id; expected 12 digits");
+      }
+    }
+    if (auto f = map.Get("max_session_duration")) {
+      if (auto d = ReadDuration(errors_, *f)) {
+        if (*d < std::chrono::hours(1) || *d > std::chrono::hours(12)) {
+          errors_.Add(f->line, f->path + ": " + FormatDuration(*d) +
+                                   " is out of range; allowed: 1h (3600) to 12h (43200)");
+        } else {
+          role.max_session_duration_seconds = static_cast<int>(d->count());
+        }
+      }
+    }
+    read.trust =
+        ReadPolicy(map, item, "trust_policy", "trust_policy_file", policy::PolicyKind::kTrust,
+                   "who may assume the role; for EC2, " + std::string(kEc2TrustExample) + " (see " +
+                       kRolesDoc + ")");
+    if (read.trust) role.trust_policy = read.trust->document;
+    if (auto f = map.Get("policies")) ReadPermissionPolicies(*f, role);
+    if (!role.name.empty()) {
+      if (auto account = sts::AccountId::Parse(role.account_id); account.ok()) {
+        role.role_id = sts::MakeUniqueId(sts::kRoleIdPrefix, *account, role.name);
+      }
+    }
+    return read;
+  }
+
+  ReadProfile ReadOneProfile(const Field& item, const Config& config,
+                             const std::vector<ReadRole>& roles) {
+    ReadProfile read;
+    read.path = item.path;
+    read.name_line = item.line;
+    read.role_line = item.line;
+    InstanceProfile& profile = read.profile;
+    profile.source_line = item.line;
+    profile.credentials = config.credentials;
+    MapReader map(item.value, item.path, {"name", "path", "role", "credentials"}, errors_);
+    ReadIamName(map, item, "instance profile", read.name_line, profile.name);
+    ReadIamPath(map, profile.path);
+    if (auto f = map.Get("credentials"); f && IsSection(errors_, *f)) {
+      MapReader credentials(f->value, f->path, {"lifetime", "refresh_lead"}, errors_);
+      ReadRotation(credentials, config.credentials, global_lifetime_origin_,
+                   config.allow_short_credential_lifetimes, profile.credentials);
+    }
+    auto f = map.Get("role");
+    if (!f) {
+      errors_.Add(item.line, item.path +
+                                 ": \"role\" is required: the name of the role (exactly "
+                                 "one) whose credentials instances with this profile get");
+      return read;
+    }
+    read.role_line = f->line;
+    if (f->value.IsSequence()) {
+      errors_.Add(f->line, f->path +
+                               ": an instance profile holds exactly one role; give its name as a "
+                               "string");
+      return read;
+    }
+    auto name = ReadString(errors_, *f);
+    if (!name) return read;
+    const ReadRole* role = nullptr;
+    std::vector<std::string> defined;
+    for (const ReadRole& candidate : roles) {
+      if (candidate.role.name.empty()) continue;
+      defined.push_back(candidate.role.name);
+      if (candidate.role.name == *name && role == nullptr) role = &candidate;
+    }
+    if (role == nullptr) {
+      errors_.Add(f->line, f->path + ": " + NotDefined("role", *name, defined, "roles"));
+      return read;
+    }
+    profile.role = role->role.name;
+    profile.account_id = role->role.account_id;
+    if (auto account = sts::AccountId::Parse(profile.account_id);
+        account.ok() && !profile.name.empty()) {
+      profile.instance_profile_id =
+          sts::MakeUniqueId(sts::kInstanceProfileIdPrefix, *account, profile.name);
+    }
+    if (!profile.name.empty()) CheckEc2Trust(read, *role, config.partition);
+    return read;
+  }
+
+  // EC2 can use the role only if its trust policy lets the EC2 service assume it.
+  void CheckEc2Trust(const ReadProfile& read, const ReadRole& role, const std::string& partition) {
+    if (!role.trust) return;  // the trust policy's own errors are reported already
+    policy::RequestContext request{policy::Principal::Service("ec2.amazonaws.com"),
+                                   "sts:AssumeRole", std::nullopt};
+    const policy::Decision decision = policy::Evaluate(role.trust->policy, request);
+    if (decision.allowed()) return;
+    if (partition == "aws-cn") {  // older China-region trust policies name EC2 this way
+      request.principal = policy::Principal::Service("ec2.amazonaws.com.cn");
+      if (policy::Evaluate(role.trust->policy, request).allowed()) return;
+    }
+    const bool denied = decision.outcome == policy::Outcome::kExplicitDeny;
+    errors_.Add(read.role_line,
+                "instance profile " + Quote(read.profile.name) + ": role " + Quote(role.role.name) +
+                    " cannot be used by EC2: in its trust policy (" + role.trust->where + "), " +
+                    decision.reason + "; " +
+                    (denied ? "remove or narrow that Deny" : "add a statement that allows it") +
+                    " (see " + kRolesDoc + ")");
+  }
+
+  void ReadIamName(const MapReader& map, const Field& item, std::string_view what, int& line,
+                   std::string& out) {
+    auto f = map.Get("name");
+    if (!f) {
+      errors_.Add(item.line, item.path + ": \"name\" is required");
+      return;
+    }
+    line = f->line;
+    auto name = ReadString(errors_, *f);
+    if (!name) return;
+    if (!sts::ValidateIamName(*name).ok()) {
+      errors_.Add(f->line, f->path + ": " + Quote(*name) + " is not a valid " + std::string(what) +
+                               " name; use 1 to 64 of A-Z a-z 0-9 + = , . @ _ -");
+      return;
+    }
+    out = *name;
+  }
+
+  void ReadIamPath(const MapReader& map, std::string& out) {
+    auto f = map.Get("path");
+    if (!f) return;
+    auto path = ReadString(errors_, *f);
+    if (!path) return;
+    if (!sts::ValidateIamPath(*path).ok()) {
+      errors_.Add(f->line, f->path + ": " + Quote(*path) +
+                               " is not an IAM path; use \"/\" or \"/division/team/\" (starting "
+                               "and ending with \"/\")");
+      return;
+    }
+    out = path->empty() ? "/" : *path;
+  }
+
+  void ReadPermissionPolicies(const Field& field, Role& role) {
+    std::map<std::string, int> names;
+    for (const Field& item : ReadList(errors_, field)) {
+      if (!ExpectMap(errors_, item)) continue;
+      MapReader map(item.value, item.path, {"name", "document", "document_file"}, errors_);
+      NamedPolicy named;
+      if (auto f = map.Get("name")) {
+        auto name = ReadString(errors_, *f);
+        if (name && !IsIamPolicyName(*name)) {
+          errors_.Add(f->line, f->path + ": " + Quote(*name) +
+                                   " is not a valid policy name; use 1 to 128 of A-Z a-z 0-9 + = "
+                                   ", . @ _ -");
+        } else if (name) {
+          auto [it, inserted] = names.emplace(*name, f->line);
+          if (inserted) {
+            named.name = *name;
+          } else {
+            errors_.Add(f->line, f->path + ": " + Quote(*name) +
+                                     " is already used by the policy at line " +
+                                     std::to_string(it->second));
+          }
+        }
+      } else {
+        errors_.Add(item.line, item.path + ": \"name\" is required");
+      }
+      auto loaded = ReadPolicy(map, item, "document", "document_file",
+                               policy::PolicyKind::kIdentity, kPermissionExample);
+      if (loaded && !named.name.empty()) {
+        named.document = std::move(loaded->document);
+        role.permission_policies.push_back(std::move(named));
+      }
+    }
+  }
+
+  // A policy document from `inline_key` (a YAML map, or a JSON string) or `file_key` (a JSON
+  // file); exactly one of them is required. Problems are reported at the line they refer to.
+  std::optional<LoadedPolicy> ReadPolicy(const MapReader& map, const Field& owner,
+                                         const std::string& inline_key, const std::string& file_key,
+                                         policy::PolicyKind kind, const std::string& example) {
+    auto inline_field = map.Get(inline_key);
+    auto file_field = map.Get(file_key);
+    if (inline_field && file_field) {
+      errors_.Add(file_field->line, file_field->path + ": " + inline_key +
+                                        " is already set; use only one of " + inline_key + " and " +
+                                        file_key);
+      return std::nullopt;
+    }
+    if (!inline_field && !file_field) {
+      errors_.Add(owner.line, owner.path + ": \"" + inline_key + "\" (or \"" + file_key +
+                                  "\") is required: " + example);
+      return std::nullopt;
+    }
+    if (inline_field) {
+      const Field& f = *inline_field;
+      std::string json;
+      if (f.value.IsMap()) {
+        if (!YamlToJson(f.value, f.path, f.line, 0, json)) return std::nullopt;
+      } else if (f.value.IsScalar()) {
+        json = f.value.Scalar();
+      } else {
+        errors_.Add(f.line, f.path +
+                                ": expected a policy document (a YAML map, or a JSON string), "
+                                "found " +
+                                Describe(f.value) + "; " + example);
+        return std::nullopt;
+      }
+      policy::ParseOutcome outcome = policy::ParsePolicyDocument(json, kind);
+      for (const policy::PolicyProblem& problem : outcome.problems) {
+        const int line =
+            f.value.IsMap() ? LineForPolicyPath(f.value, problem.path, f.line) : f.line;
+        errors_.Add(line, f.path + ": " + problem.ToString());
+      }
+      if (!outcome.policy) return std::nullopt;
+      return LoadedPolicy{PolicyDocument{outcome.compact_json, f.KeyLine()},
+                          std::move(*outcome.policy), "line " + std::to_string(f.KeyLine())};
+    }
+    const Field& f = *file_field;
+    auto name = ReadString(errors_, f);
+    if (!name) return std::nullopt;
+    if (name->empty()) {
+      errors_.Add(f.line, f.path + ": must name a JSON file");
+      return std::nullopt;
+    }
+    const fs::path path = Resolve(base_dir_, *name);
+    auto contents = ReadFileCapped(path, kMaxPolicyFileBytes);
+    if (!contents.ok()) {
+      errors_.Add(f.line,
+                  f.path + ": cannot read " + path.string() + ": " + contents.status().message());
+      return std::nullopt;
+    }
+    if (contents->size() > kMaxPolicyFileBytes) {
+      errors_.Add(f.line, f.path + ": " + path.string() + " is larger than 1 MiB");
+      return std::nullopt;
+    }
+    policy::ParseOutcome outcome = policy::ParsePolicyDocument(*contents, kind);
+    for (const policy::PolicyProblem& problem : outcome.problems) {
+      errors_.Add(f.line, f.path + ": " + *name + ": " + problem.ToString());
+    }
+    if (!outcome.policy) return std::nullopt;
+    return LoadedPolicy{PolicyDocument{outcome.compact_json, f.KeyLine()},
+                        std::move(*outcome.policy), *name};
+  }
+
+  // Appends `node` as JSON. Every YAML scalar becomes a JSON string (IAM compares condition
+  // values as strings and accepts "true"/"42" wherever it accepts true/42); an empty value
+  // becomes null, which the policy parser then reports.
+  bool YamlToJson(const YAML::Node& node, const std::string& path, int line, int depth,
+                  std::string& out) {
+    if (depth > kMaxPolicyDepth) {
+      errors_.Add(line, path + ": nested too deeply for a policy document");
+      return false;
+    }
+    if (node.IsScalar()) {
+      out += policy::JsonQuote(node.Scalar());
+      return true;
+    }
+    if (node.IsSequence()) {
+      out += '[';
+      for (std::size_t i = 0; i < node.size(); ++i) {
+        if (i > 0) out += ',';
+        const YAML::Node item = node[i];
+        if (!YamlToJson(item, path + "[" + std::to_string(i) + "]", LineOf(item, line), depth + 1,
+                        out)) {
+          return false;
+        }
+      }
+      out += ']';
+      return true;
+    }
+    if (node.IsMap()) {
+      out += '{';
+      bool first = true;
+      for (const auto& entry : node) {
+        const int key_line = LineOf(entry.first, line);
+        if (!entry.first.IsScalar()) {
+          errors_.Add(key_line,
+                      path + ": keys must be plain strings, found " + Describe(entry.first));
+          return false;
+        }
+        if (!first) out += ',';
+        first = false;
+        out += policy::JsonQuote(entry.first.Scalar()) + ':';
+        if (!YamlToJson(entry.second, path + "." + entry.first.Scalar(),
+                        LineOf(entry.second, key_line), depth + 1, out)) {
+          return false;
+        }
+      }
+      out += '}';
+      return true;
+    }
+    out += "null";
+    return true;
+  }
+
+  const fs::path& base_dir_;
+  ErrorList& errors_;
+  // Where the lifetime profiles inherit comes from, for messages.
+  std::string global_lifetime_origin_ = "the default";
 };
 
 // Builds one Config from the parsed document, reporting into `errors`.
@@ -812,7 +1379,9 @@ class ConfigBuilder {
 
   Config Build(const YAML::Node& root) {
     Config config;
-    MapReader top(root, "", {"server", "logging", "state_dir", "default_instance", "instances"},
+    MapReader top(root, "",
+                  {"server", "logging", "state_dir", "account_id", "partition", "region",
+                   "credentials", "roles", "instance_profiles", "default_instance", "instances"},
                   errors_);
     ReadServer(top.Get("server"), config.server);
     ReadLogging(top.Get("logging"), config.logging);
@@ -821,8 +1390,19 @@ class ConfigBuilder {
       if (dir && dir->empty()) errors_.Add(f->line, "state_dir: must not be empty");
       if (dir && !dir->empty()) config.state_dir = Resolve(base_dir_, *dir);
     }
-    std::vector<ReadInstance> instances = ReadInstances(top.Get("instances"), root);
+    InstanceDefaults defaults;
+    const int partition_line = ReadAccountDefaults(top, config, defaults);
+
+    IamReader iam(base_dir_, errors_);
+    iam.ReadCredentials(top.Get("credentials"), config);
+    std::vector<ReadRole> roles = iam.ReadRoles(top.Get("roles"), config);
+    std::vector<ReadProfile> profiles =
+        iam.ReadProfiles(top.Get("instance_profiles"), config, roles);
+
+    std::vector<ReadInstance> instances =
+        ReadInstances(top.Get("instances"), root, defaults, partition_line);
     CheckAcrossInstances(instances);
+    CheckInstanceProfiles(instances, profiles, config);
     if (auto f = top.Get("default_instance")) {
       auto name = ReadString(errors_, *f);
       if (name) {
@@ -837,10 +1417,99 @@ class ConfigBuilder {
       }
     }
     for (auto& read : instances) config.instances.push_back(std::move(read.instance));
+    for (auto& read : roles) config.roles.push_back(std::move(read.role));
+    for (auto& read : profiles) config.instance_profiles.push_back(std::move(read.profile));
     return config;
   }
 
  private:
+  // The top-level account_id, region and partition: Config's own values and what instances
+  // inherit. Returns the line of an explicit partition (0 when there is none).
+  int ReadAccountDefaults(const MapReader& top, Config& config, InstanceDefaults& defaults) {
+    if (auto f = top.Get("account_id")) {
+      auto account = ReadString(errors_, *f);
+      if (account && IsAccountId(*account)) {
+        config.account_id = *account;
+      } else if (account) {
+        errors_.Add(f->line,
+                    "account_id: " + Quote(*account) + " is not an account id; expected 12 digits");
+      }
+    }
+    int region_line = 0;
+    if (auto f = top.Get("region")) {
+      auto region = ReadString(errors_, *f);
+      if (region && IsRegionName(*region)) {
+        config.region = *region;
+        region_line = f->line;
+      } else if (region) {
+        errors_.Add(f->line, "region: " + Quote(*region) + " is not a region name like us-east-1");
+      }
+    }
+    config.partition = PartitionForRegion(config.region);
+    int partition_line = 0;
+    if (auto f = top.Get("partition")) {
+      auto partition = ReadString(errors_, *f);
+      if (partition && !sts::ValidatePartition(*partition).ok()) {
+        errors_.Add(f->line, "partition: " + Quote(*partition) +
+                                 " is not a partition name like aws, aws-cn or aws-us-gov");
+      } else if (partition && !RegionFitsPartition(config.region, *partition)) {
+        errors_.Add(f->line,
+                    "partition: " + *partition + " does not contain " +
+                        (region_line > 0
+                             ? "region " + config.region + " (line " + std::to_string(region_line) +
+                                   "), which is in partition " + PartitionForRegion(config.region)
+                             : "the default region " + config.region + "; set region to one of " +
+                                   *partition + "'s regions too"));
+      } else if (partition) {
+        config.partition = *partition;
+        defaults.partition = *partition;
+        partition_line = f->line;
+      }
+    }
+    defaults.account_id = config.account_id;
+    defaults.region = config.region;
+    return partition_line;
+  }
+
+  // An instance's instance_profile must name a defined profile of the instance's own account
+  // and partition.
+  void CheckInstanceProfiles(const std::vector<ReadInstance>& instances,
+                             const std::vector<ReadProfile>& profiles, const Config& config) {
+    std::vector<std::string> defined;
+    for (const ReadProfile& p : profiles) {
+      if (!p.profile.name.empty()) defined.push_back(p.profile.name);
+    }
+    for (const ReadInstance& read : instances) {
+      const Instance& in = read.instance;
+      if (in.instance_profile.empty()) continue;
+      const std::string where = read.path + ".instance_profile: ";
+      auto it = std::find_if(profiles.begin(), profiles.end(), [&](const ReadProfile& p) {
+        return p.profile.name == in.instance_profile;
+      });
+      if (it == profiles.end()) {
+        errors_.Add(read.instance_profile_line,
+                    where + NotDefined("instance profile", in.instance_profile, defined,
+                                       "instance_profiles"));
+        continue;
+      }
+      const InstanceProfile& profile = it->profile;
+      if (!read.clean || profile.account_id.empty()) continue;  // reported elsewhere
+      if (profile.account_id != in.account_id) {
+        errors_.Add(read.instance_profile_line,
+                    where + Quote(profile.name) + " belongs to account " + profile.account_id +
+                        " (the account of role " + Quote(profile.role) +
+                        "), but this instance is in account " + in.account_id +
+                        "; EC2 attaches only instance profiles of the instance's own account");
+      } else if (in.partition != config.partition) {
+        errors_.Add(read.instance_profile_line,
+                    where + "this instance is in partition " + in.partition + " (region " +
+                        in.region + "), but roles and instance profiles are in partition " +
+                        config.partition +
+                        "; set the top-level partition and region to the instance's");
+      }
+    }
+  }
+
   void ReadServer(const std::optional<Field>& field, ServerOptions& server) {
     server.listen = {*net::Endpoint::Parse("127.0.0.1:8169"), *net::Endpoint::Parse("[::1]:8169")};
     if (!field || !IsSection(errors_, *field)) return;
@@ -901,8 +1570,8 @@ class ConfigBuilder {
     }
   }
 
-  std::vector<ReadInstance> ReadInstances(const std::optional<Field>& field,
-                                          const YAML::Node& root) {
+  std::vector<ReadInstance> ReadInstances(const std::optional<Field>& field, const YAML::Node& root,
+                                          const InstanceDefaults& defaults, int partition_line) {
     std::vector<ReadInstance> out;
     if (!field) {
       errors_.Add(LineOf(root, 1), "instances: missing; declare at least one instance");
@@ -916,7 +1585,7 @@ class ConfigBuilder {
     }
     for (const Field& item : ReadList(errors_, *field)) {
       if (!ExpectMap(errors_, item)) continue;
-      out.push_back(InstanceReader(base_dir_, errors_).Read(item));
+      out.push_back(InstanceReader(base_dir_, defaults, partition_line, errors_).Read(item));
     }
     return out;
   }

@@ -108,6 +108,46 @@ std::string TagKeyProblem(std::string_view key) {
   return "";
 }
 
+bool IsIamPolicyName(std::string_view text) {
+  return !text.empty() && text.size() <= 128 && AllOf(text, [](char c) {
+    return IsAlnum(c) || std::string_view("+=,.@_-").find(c) != std::string_view::npos;
+  });
+}
+
+std::optional<std::chrono::seconds> ParseDuration(std::string_view text) {
+  constexpr std::size_t kMaxDigits = 9;  // keeps every sum far inside 64 bits
+  if (!text.empty() && text.size() <= kMaxDigits && AllOf(text, IsDigit)) {
+    return std::chrono::seconds(std::stoll(std::string(text)));
+  }
+  constexpr std::string_view kUnits = "hms";
+  constexpr long long kUnitSeconds[] = {3600, 60, 1};
+  long long total = 0;
+  std::size_t next_unit = 0;  // units must come in the order h, m, s
+  std::size_t i = 0;
+  if (text.empty()) return std::nullopt;
+  while (i < text.size()) {
+    std::size_t digits = 0;
+    while (i + digits < text.size() && IsDigit(text[i + digits])) ++digits;
+    if (digits == 0 || digits > kMaxDigits || i + digits == text.size()) return std::nullopt;
+    const std::size_t unit = kUnits.find(text[i + digits], next_unit);
+    if (unit == std::string_view::npos) return std::nullopt;
+    total += std::stoll(std::string(text.substr(i, digits))) * kUnitSeconds[unit];
+    next_unit = unit + 1;
+    i += digits + 1;
+  }
+  return std::chrono::seconds(total);
+}
+
+std::string FormatDuration(std::chrono::seconds duration) {
+  long long left = duration.count();
+  if (left <= 0) return std::to_string(left) + "s";
+  std::string out;
+  if (left >= 3600) out += std::to_string(left / 3600) + "h";
+  if (left % 3600 >= 60) out += std::to_string(left % 3600 / 60) + "m";
+  if (left % 60 != 0) out += std::to_string(left % 60) + "s";
+  return out;
+}
+
 std::optional<std::string> DecodeBase64(std::string_view text) {
   std::string out;
   std::uint32_t buffer = 0;

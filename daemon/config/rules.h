@@ -4,6 +4,7 @@
 // Kept apart from the YAML walk in loader.cc so each rule can be tested on its own. Pure
 // functions, thread-safe. Internal to config/.
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,6 +32,16 @@ bool IsBlockDeviceName(std::string_view text);
 // EC2's rules for tag keys exposed in instance metadata: 1..128 characters from
 // a-z A-Z 0-9 + - = . , _ : @, and not ".", ".." or "_index". Empty when valid, else why not.
 std::string TagKeyProblem(std::string_view key);
+
+// An IAM policy name (inline permission policies): 1..128 characters of [A-Za-z0-9+=,.@_-].
+bool IsIamPolicyName(std::string_view text);
+
+// A duration: whole seconds ("3600"), or hours, minutes and seconds in that order, each at most
+// once, each a whole number ("90s", "20m", "6h", "1h30m", "1h0m5s"). nullopt for anything else,
+// including signs, fractions, spaces and more than 9 digits in one number.
+std::optional<std::chrono::seconds> ParseDuration(std::string_view text);
+// The shortest spelling ParseDuration() reads back: "0s", "45s", "12m30s", "1h30m", "36h".
+std::string FormatDuration(std::chrono::seconds duration);
 
 // Standard base64 (padding optional, whitespace ignored); nullopt on any other character.
 std::optional<std::string> DecodeBase64(std::string_view text);

@@ -1,5 +1,7 @@
 #include "config/defaults.h"
 
+#include <chrono>
+
 #include <gtest/gtest.h>
 
 #include "common/net.h"
@@ -81,6 +83,51 @@ TEST(DefaultsTest, HostnamesAndPartitions) {
   EXPECT_EQ(DomainForRegion("cn-north-1"), "amazonaws.com.cn");
   EXPECT_EQ(PartitionForRegion("us-gov-east-1"), "aws-us-gov");
   EXPECT_EQ(PartitionForRegion("eu-west-1"), "aws");
+  EXPECT_EQ(DomainForPartition("aws-cn"), "amazonaws.com.cn");
+  EXPECT_EQ(DomainForPartition("aws-us-gov"), "amazonaws.com");
+  EXPECT_EQ(DomainForPartition("aws-iso"), "amazonaws.com");
+}
+
+TEST(DefaultsTest, RegionsFitTheirPartition) {
+  EXPECT_TRUE(RegionFitsPartition("us-east-1", "aws"));
+  EXPECT_TRUE(RegionFitsPartition("cn-north-1", "aws-cn"));
+  EXPECT_TRUE(RegionFitsPartition("us-gov-west-1", "aws-us-gov"));
+  EXPECT_FALSE(RegionFitsPartition("cn-north-1", "aws"));
+  EXPECT_FALSE(RegionFitsPartition("us-east-1", "aws-cn"));
+  EXPECT_FALSE(RegionFitsPartition("us-east-1", "aws-us-gov"));
+  EXPECT_FALSE(RegionFitsPartition("us-gov-west-1", "aws-cn"));
+  EXPECT_TRUE(RegionFitsPartition("us-iso-east-1", "aws-iso"));  // not checked
+}
+
+TEST(DefaultsTest, RefreshLeadIsFiveSixthsOfTheLifetime) {
+  using std::chrono::hours;
+  using std::chrono::minutes;
+  using std::chrono::seconds;
+  EXPECT_EQ(DefaultRefreshLead(hours(6)), hours(5));
+  EXPECT_EQ(DefaultRefreshLead(hours(1)), minutes(50));
+  EXPECT_EQ(DefaultRefreshLead(minutes(15)), seconds(750));
+  EXPECT_EQ(DefaultRefreshLead(seconds(1)), seconds(0));
+  // The built-in defaults follow the same rule.
+  EXPECT_EQ(DefaultRefreshLead(CredentialOptions{}.lifetime), CredentialOptions{}.refresh_lead);
+}
+
+TEST(DefaultsTest, InstanceDefaultsFeedEmptyFields) {
+  Instance in;
+  in.name = "a";
+  ApplyInstanceDefaults(in, InstanceDefaults{"000000000042", "cn-north-1", ""});
+  EXPECT_EQ(in.account_id, "000000000042");
+  EXPECT_EQ(in.region, "cn-north-1");
+  EXPECT_EQ(in.partition, "aws-cn");
+  EXPECT_EQ(in.domain, "amazonaws.com.cn");
+
+  Instance own;
+  own.name = "b";
+  own.account_id = "111111111111";
+  own.region = "us-iso-east-1";
+  ApplyInstanceDefaults(own, InstanceDefaults{"000000000042", "us-east-1", "aws-iso"});
+  EXPECT_EQ(own.account_id, "111111111111");
+  EXPECT_EQ(own.region, "us-iso-east-1");
+  EXPECT_EQ(own.partition, "aws-iso");  // an explicit partition wins over the region's
 }
 
 }  // namespace

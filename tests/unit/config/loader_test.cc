@@ -1,7 +1,6 @@
 #include "config/loader.h"
 
-#include <fstream>
-#include <stdlib.h>
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -9,62 +8,13 @@
 #include <gtest/gtest.h>
 
 #include "config/rules.h"
+#include "config_fixture.h"
 
 namespace imdsd::config {
 namespace {
 
-namespace fs = std::filesystem;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
-
-// A config that loads cleanly; tests append to it or write their own.
-constexpr char kMinimal[] = R"(instances:
-  - name: a
-    match: 127.0.0.1
-)";
-
-class ConfigTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "imdsd-config-test-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  fs::path ConfigPath() const { return dir_ / "imdsd.yaml"; }
-
-  LoadOutcome Load(const std::string& text) { return LoadConfigText(text, ConfigPath()); }
-
-  // Loads a config that must be valid.
-  std::shared_ptr<const Config> LoadOk(const std::string& text) {
-    LoadOutcome outcome = Load(text);
-    for (const auto& e : outcome.errors) ADD_FAILURE() << e.ToString();
-    return outcome.config;
-  }
-
-  const Instance& OnlyInstance(const std::shared_ptr<const Config>& config) {
-    EXPECT_EQ(config->instances.size(), 1u);
-    return config->instances.at(0);
-  }
-
-  void WriteFile(const std::string& name, const std::string& bytes) {
-    std::ofstream out(dir_ / name, std::ios::binary);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  }
-
-  fs::path dir_;
-};
-
-std::vector<std::pair<int, std::string>> LinesAndReasons(const LoadOutcome& outcome) {
-  std::vector<std::pair<int, std::string>> out;
-  for (const auto& e : outcome.errors) out.emplace_back(e.line, e.reason);
-  return out;
-}
-
-MATCHER_P2(ErrorAt, line, text, "error at line " + std::to_string(line) + " mentioning " + text) {
-  return arg.first == line && arg.second.find(text) != std::string::npos;
-}
 
 TEST_F(ConfigTest, MinimalConfigGetsEveryDefault) {
   auto config = LoadOk(kMinimal);
@@ -351,13 +301,6 @@ TEST_F(ConfigTest, TagKeysAreOnlyRestrictedWhenExposed) {
               ElementsAre(ErrorAt(4, "\"my tag\": tag keys may only use a-z A-Z 0-9")));
 }
 
-struct ErrorCase {
-  const char* what;
-  std::string yaml;
-  int line;
-  const char* reason;
-};
-
 // Each case holds exactly one mistake and must give exactly one error, on that line.
 TEST_F(ConfigTest, EachMistakeIsReportedOnItsLine) {
   const std::string m = kMinimal;  // lines 1-3
@@ -432,7 +375,9 @@ TEST_F(ConfigTest, EachMistakeIsReportedOnItsLine) {
       {"ipv6 as map", m + "    network:\n      ipv6: {a: b}\n", 5, "expected a list, found a map"},
       {"bad sg id", m + "    network:\n      security_groups:\n        - {name: w, id: sg-1}\n", 6,
        "is not a security group id"},
-      {"instance profile", m + "    instance_profile: admin\n", 4, "names no instance profile"},
+      {"undefined instance profile", m + "    instance_profile: admin\n", 4,
+       "instances[0].instance_profile: instance profile \"admin\" is not defined; no instance "
+       "profiles are defined"},
       {"bad tokens", m + "    metadata_options:\n      http_tokens: always\n", 5,
        "use one of optional, required"},
       {"hop limit", m + "    metadata_options:\n      http_put_response_hop_limit: 0\n", 5,
@@ -532,6 +477,16 @@ TEST_F(ConfigTest, ShippedExampleLoadsCleanly) {
   EXPECT_EQ(in.tags.size(), 2u);
   EXPECT_EQ(in.public_keys.size(), 1u);
   EXPECT_TRUE(in.user_data.has_value());
+  // A newcomer gets credentials out of the box.
+  EXPECT_EQ(in.instance_profile, "example-profile");
+  ASSERT_EQ(config.instance_profiles.size(), 1u);
+  EXPECT_EQ(config.instance_profiles[0].role, "example-role");
+  EXPECT_EQ(config.instance_profiles[0].account_id, in.account_id);
+  EXPECT_EQ(config.instance_profiles[0].credentials.lifetime, std::chrono::hours(6));
+  ASSERT_EQ(config.roles.size(), 1u);
+  EXPECT_EQ(config.roles[0].name, "example-role");
+  EXPECT_EQ(config.roles[0].permission_policies.size(), 1u);
+  EXPECT_TRUE(config.serve_extended_credentials);
 }
 
 }  // namespace

@@ -1,5 +1,8 @@
 #include "config/rules.h"
 
+#include <chrono>
+#include <string>
+
 #include <gtest/gtest.h>
 
 namespace imdsd::config {
@@ -73,6 +76,46 @@ TEST(RulesTest, SuggestsTheClosestKeyWithinTwoEdits) {
   EXPECT_EQ(ClosestWithin2("treads", {"listen", "threads"}), "threads");
   EXPECT_EQ(ClosestWithin2("instance", {"instances", "instance_id"}), "instances");
   EXPECT_FALSE(ClosestWithin2("colour", {"name", "match"}).has_value());
+}
+
+TEST(RulesTest, DurationsAreSecondsOrHoursMinutesSeconds) {
+  using std::chrono::seconds;
+  EXPECT_EQ(ParseDuration("3600"), seconds(3600));
+  EXPECT_EQ(ParseDuration("0"), seconds(0));
+  EXPECT_EQ(ParseDuration("90s"), seconds(90));
+  EXPECT_EQ(ParseDuration("20m"), seconds(1200));
+  EXPECT_EQ(ParseDuration("6h"), seconds(21600));
+  EXPECT_EQ(ParseDuration("1h30m"), seconds(5400));
+  EXPECT_EQ(ParseDuration("1h0m5s"), seconds(3605));
+  EXPECT_EQ(ParseDuration("2m30s"), seconds(150));
+  EXPECT_EQ(ParseDuration("999999999h"), seconds(999999999LL * 3600));
+  for (const char* bad : {"", "h", "1x", "1.5h", "-5", "+5", "1 h", "30m1h", "1h1h", "5s1", "1d",
+                          "1H", "1000000000", "1000000000s", "10m ", "m5"}) {
+    EXPECT_EQ(ParseDuration(bad), std::nullopt) << bad;
+  }
+}
+
+TEST(RulesTest, FormatDurationReadsBack) {
+  using std::chrono::seconds;
+  EXPECT_EQ(FormatDuration(seconds(0)), "0s");
+  EXPECT_EQ(FormatDuration(seconds(45)), "45s");
+  EXPECT_EQ(FormatDuration(seconds(750)), "12m30s");
+  EXPECT_EQ(FormatDuration(seconds(5400)), "1h30m");
+  EXPECT_EQ(FormatDuration(seconds(3605)), "1h5s");
+  EXPECT_EQ(FormatDuration(seconds(129600)), "36h");
+  for (long long s : {1LL, 59LL, 60LL, 61LL, 3599LL, 3600LL, 3661LL, 86399LL, 129600LL}) {
+    EXPECT_EQ(ParseDuration(FormatDuration(seconds(s))), seconds(s)) << s;
+  }
+}
+
+TEST(RulesTest, IamPolicyNames) {
+  EXPECT_TRUE(IsIamPolicyName("s3-read"));
+  EXPECT_TRUE(IsIamPolicyName("a+b=c,d.e@f_g-h"));
+  EXPECT_TRUE(IsIamPolicyName(std::string(128, 'x')));
+  EXPECT_FALSE(IsIamPolicyName(std::string(129, 'x')));
+  EXPECT_FALSE(IsIamPolicyName(""));
+  EXPECT_FALSE(IsIamPolicyName("a b"));
+  EXPECT_FALSE(IsIamPolicyName("a/b"));
 }
 
 TEST(RulesTest, QuoteEscapesAndShortens) {
