@@ -7,7 +7,7 @@ packages=(
   build-essential cmake pkg-config git
   libmicrohttpd-dev libssl-dev libyaml-cpp-dev libspdlog-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev
-  curl openssl iproute2 procps python3 python3-botocore python3-boto3
+  curl openssl iproute2 procps python3 python3-botocore python3-boto3 awscli
   clang-format-14
 )
 
