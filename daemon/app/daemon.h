@@ -3,10 +3,13 @@
 // parses the flags.
 //
 // kRun: loads the configuration (with the command-line overrides), sets up logging, the state
-// directory, the identity signer, the ImdsService and one HTTP listener per endpoint; prints
+// directory, the identity signer, the instance-profile credentials (session-token key, store
+// restored from state_dir/credentials.state, rotation thread; saved again on reload and stop),
+// the ImdsService and one HTTP listener per endpoint; prints
 // "imdsd listening on http://ADDR:PORT" per listener on stdout and writes --ready-file; then
 // serves until SIGTERM/SIGINT (graceful stop, exit 0). SIGHUP reloads the same file with the same
-// overrides: on success the new instances take effect and "reloaded configuration from FILE" is
+// overrides: on success the new instances take effect (an instance whose profile or role changed
+// gets new credentials at once, the others keep theirs) and "reloaded configuration from FILE" is
 // logged; on failure every error is logged and the running configuration is kept. Listeners,
 // server options and state_dir are only read at start: a reload that changes them logs a warning
 // and keeps the running values. systemd is told READY=1 / RELOADING=1 / STOPPING=1 when
