@@ -14,9 +14,11 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/net.h"
+#include "common/redact.h"
 
 namespace imdsd::config {
 
@@ -120,6 +122,102 @@ struct NamedPolicy {
   PolicyDocument document;
 };
 
+// A secret (secret access key, MFA seed) read from a file, the environment or, in a lab, the
+// config itself. Not printable on purpose: it has no operator<< or fmt formatter, so a log line
+// that names it does not compile; Describe() says where it came from, Redacted() how long it is.
+class SecretValue {
+ public:
+  SecretValue() = default;
+  SecretValue(std::string value, std::string origin)
+      : value_(std::move(value)), origin_(std::move(origin)) {}
+
+  // The secret itself, for the code that signs or verifies with it. Never log it.
+  const std::string& Reveal() const { return value_; }
+  // Where it came from: "secret_file /etc/imdsd/alice.key", "secret_env ALICE_SECRET",
+  // "inline at line 12".
+  const std::string& origin() const { return origin_; }
+  std::string Redacted() const { return imdsd::Redacted(value_); }
+  bool empty() const { return value_.empty(); }
+
+ private:
+  std::string value_;
+  std::string origin_;
+};
+
+// An AWS account of the lab (the `accounts:` section, plus the top-level account_id).
+struct Account {
+  std::string id;       // 12 digits
+  std::string alias;    // empty, or IAM's account alias rules: 3..63 of a-z 0-9 -, not all digits
+  int source_line = 0;  // 0: not declared under `accounts:` (the top-level account_id, or an
+                        // account a role or instance names when `accounts:` is absent)
+};
+
+// IAM tags (key -> value) in the order written; keys are unique regardless of case, as in IAM.
+using IamTags = std::vector<std::pair<std::string, std::string>>;
+
+// A long-term access key of an IAM user (AKIA…).
+struct AccessKey {
+  std::string id;  // AKIA + 16 of A-Z 0-9; unique in the whole Config
+  // 40 characters of A-Z a-z 0-9 + /. From `secret_file`, `secret_env` or (lab only) `secret`.
+  SecretValue secret;
+  bool active = true;  // `status: Active|Inactive`; an inactive key is refused as AWS refuses it
+  // True when the id carries its account (post-2019 format, sts.md §8.3; the loader has checked
+  // it is the user's account); false for old-style ids such as AKIAIOSFODNN7EXAMPLE.
+  bool encodes_account = false;
+  int source_line = 0;
+};
+
+// An IAM user with long-term keys and identity policies. Names are unique per account regardless
+// of case, as in IAM.
+struct User {
+  std::string name;                   // 1..64 of [A-Za-z0-9+=,.@_-]
+  std::string path = "/";             // "/" or "/a/b/"
+  std::string account_id;             // 12 digits; defaults to Config::account_id
+  std::string user_id;                // AIDA…, derived from account and name unless set
+  std::vector<NamedPolicy> policies;  // identity policies, parsed as role `policies:` are
+  IamTags tags;
+  std::vector<AccessKey> access_keys;
+  int source_line = 0;
+};
+
+// A virtual MFA device, for AssumeRole/GetSessionToken with SerialNumber + TokenCode.
+struct MfaDevice {
+  std::string serial;      // arn:PARTITION:iam::ACCOUNT:mfa/[PATH]NAME; unique
+  std::string account_id;  // from the serial; the user's account
+  std::string user;        // name of the User (in that account) the device is assigned to
+  // The TOTP seed as raw bytes (decoded from base32; at least 16 bytes, RFC 4226's minimum).
+  SecretValue seed;
+  int source_line = 0;
+};
+
+enum class OidcKeyKind { kJwks, kPublicKeyPem };
+
+// An OpenID Connect identity provider, for AssumeRoleWithWebIdentity.
+struct OidcProvider {
+  std::string url;         // https://host[/path]: the tokens' `iss`, exactly; no port, query
+  std::string account_id;  // 12 digits; defaults to Config::account_id
+  std::string arn;         // arn:PARTITION:iam::ACCOUNT:oidc-provider/host[/path]
+  std::vector<std::string> client_ids;   // accepted audiences (`aud`); at least one
+  std::vector<std::string> thumbprints;  // 40 lower-case hex digits each; informational
+  OidcKeyKind key_kind = OidcKeyKind::kJwks;
+  std::filesystem::path key_file;  // the jwks_file or public_key_file, absolute
+  std::string key_text;            // its contents as read at load (public material)
+  int source_line = 0;
+};
+
+// The STS Query API endpoint (issue 4): a listener of its own, apart from IMDS.
+struct StsOptions {
+  // Default: on when the config declares `accounts`, `users`, `oidc_providers` or an `sts`
+  // section; off otherwise, so configs written before the endpoint existed open no new port.
+  bool enabled = false;
+  std::vector<net::Endpoint> listen;  // default 127.0.0.1:8170 and [::1]:8170
+  // Requests signed further than this from the daemon's clock are refused (SigV4 skew).
+  std::chrono::seconds max_clock_skew = std::chrono::minutes(15);
+  // JSON-lines audit log. Empty: `sts-audit.jsonl` in the state directory (see AuditLogPath()).
+  std::filesystem::path audit_log;
+  std::string region;  // the SigV4 signing region; defaults to Config::region
+};
+
 // An IAM role. The loader has checked that every instance profile's role trusts
 // ec2.amazonaws.com for sts:AssumeRole. Names are unique regardless of case, as in IAM.
 struct Role {
@@ -130,6 +228,7 @@ struct Role {
   int max_session_duration_seconds = 3600;  // 3600..43200
   PolicyDocument trust_policy;
   std::vector<NamedPolicy> permission_policies;  // kept for the STS endpoint (issue 4)
+  IamTags tags;  // the role's principal tags (aws:PrincipalTag in sessions)
   int source_line = 0;
 };
 
@@ -177,11 +276,29 @@ struct Config {
   // answers 404 as EC2 instances without the feature do, and clients fall back.
   bool serve_extended_credentials = true;
 
+  // Every account anything lives in: the `accounts:` entries, the top-level account_id, and
+  // (only when `accounts:` is absent) each other account a role or instance names. No duplicates.
+  std::vector<Account> accounts;
+  // Lab switch (`allow_inline_secrets`): inline `secret:`/`seed:` values are refused unless it
+  // is on; the loader then warns about each one.
+  bool allow_inline_secrets = false;
+
   std::vector<Role> roles;
+  std::vector<User> users;
+  std::vector<MfaDevice> mfa_devices;
+  std::vector<OidcProvider> oidc_providers;
+  StsOptions sts;
   std::vector<InstanceProfile> instance_profiles;
   std::vector<Instance> instances;
   // Index into `instances` answering sources that match no instance; nullopt: refuse with 403.
   std::optional<std::size_t> default_instance;
 };
+
+// Where the STS audit log goes: sts.audit_log, or sts-audit.jsonl in the state directory. A
+// function rather than a loader default because `--state-dir` may replace state_dir after
+// loading.
+inline std::filesystem::path AuditLogPath(const Config& config) {
+  return config.sts.audit_log.empty() ? config.state_dir / "sts-audit.jsonl" : config.sts.audit_log;
+}
 
 }  // namespace imdsd::config

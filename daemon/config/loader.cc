@@ -2,18 +2,23 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cerrno>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <initializer_list>
 #include <map>
 #include <optional>
+#include <span>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <utility>
 
 #include <yaml-cpp/yaml.h>
 
+#include "common/random.h"
 #include "common/time_format.h"
 #include "config/defaults.h"
 #include "config/rules.h"
@@ -34,6 +39,7 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr std::size_t kMaxUserDataBytes = 16384;  // EC2's limit, after base64 decoding
+constexpr int kDefaultStsPort = 8170;             // next to IMDS's 8169
 constexpr std::size_t kMaxTagValueBytes = 256;
 
 // The keys of one entry of `instances`, as the schema in docs/configuration.md lists them.
@@ -52,12 +58,15 @@ class ErrorList {
   explicit ErrorList(std::string file) : file_(std::move(file)) {}
 
   void Add(int line, std::string reason) { errors_.push_back({file_, line, std::move(reason)}); }
+  void Warn(int line, std::string reason) { warnings_.push_back({file_, line, std::move(reason)}); }
   std::size_t size() const { return errors_.size(); }
   std::vector<ConfigError> Take() { return std::move(errors_); }
+  std::vector<ConfigError> TakeWarnings() { return std::move(warnings_); }
 
  private:
   std::string file_;
   std::vector<ConfigError> errors_;
+  std::vector<ConfigError> warnings_;
 };
 
 // One value and where it was written. `path` names it for messages ("server.threads").
@@ -836,9 +845,9 @@ constexpr char kPermissionExample[] =
     "Resource: \"*\"}]}";
 
 // clang-format off
-constexpr std::array<std::string_view, 7> kRoleKeys = {
-    "name", "path", "account_id", "max_session_duration", "trust_policy", "trust_policy_file",
-    "policies"};
+constexpr std::array<std::string_view, 9> kRoleKeys = {
+    "name", "path", "account", "account_id", "max_session_duration", "trust_policy",
+    "trust_policy_file", "policies", "tags"};
 // clang-format on
 
 std::string Lowercase(std::string_view text) {
@@ -926,6 +935,13 @@ struct ReadRole {
   std::optional<LoadedPolicy> trust;  // set when the trust policy is valid
 };
 
+struct ReadUser {
+  User user;
+  std::string path;  // "users[0]"
+  int name_line = 0;
+  int user_id_line = 0;
+};
+
 struct ReadProfile {
   InstanceProfile profile;
   std::string path;  // "instance_profiles[0]"
@@ -933,11 +949,319 @@ struct ReadProfile {
   int role_line = 0;
 };
 
+constexpr std::size_t kMaxSecretFileBytes = 4096;
+constexpr std::size_t kMaxKeyFileBytes = std::size_t{1} << 20;
+
+// A secret from a file. Refused unless it is a regular file that other users cannot read (any
+// user of the host could otherwise take the key). Trailing line breaks and spaces are dropped.
+// Errors: kPermissionDenied with the mode when others may read it, kIoError with the OS reason.
+Result<std::string> ReadSecretFile(const fs::path& path) {
+  ScopedFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) return IoError(std::strerror(errno));
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) return IoError(std::strerror(errno));
+  if (!S_ISREG(st.st_mode)) return IoError("not a regular file");
+  if ((st.st_mode & S_IROTH) != 0) {
+    char mode[8];
+    std::snprintf(mode, sizeof(mode), "%04o", static_cast<unsigned>(st.st_mode & 07777));
+    return PermissionDenied(std::string("readable by every user of this host (mode ") + mode +
+                            "); run: chmod 600 " + path.string());
+  }
+  std::string data;
+  char buf[1024];
+  while (data.size() <= kMaxSecretFileBytes) {
+    ssize_t n = ::read(fd.get(), buf, sizeof(buf));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return IoError(std::strerror(errno));
+    if (n == 0) break;
+    data.append(buf, static_cast<std::size_t>(n));
+  }
+  if (data.size() > kMaxSecretFileBytes) return IoError("larger than 4 KiB; expected one line");
+  while (!data.empty() && (data.back() == '\n' || data.back() == '\r' || data.back() == ' ')) {
+    data.pop_back();
+  }
+  return data;
+}
+
+// Reads the one secret of an entry from `<name>_file` (a 0600 file), `<name>_env` (an
+// environment variable) or `<name>` (inline: only with the top-level allow_inline_secrets, and
+// then with a warning). Never puts the secret into a message.
+class SecretReader {
+ public:
+  // `inline_switch_line`: where allow_inline_secrets is switched on; 0: it is off.
+  SecretReader(const fs::path& base_dir, int inline_switch_line, ErrorList& errors)
+      : base_dir_(base_dir), inline_switch_line_(inline_switch_line), errors_(errors) {}
+
+  // `what` names the secret for messages ("secret access key"). nullopt when it is missing or
+  // unreadable (reported); the caller checks the value's form.
+  std::optional<std::pair<SecretValue, Field>> Read(const MapReader& map, const Field& owner,
+                                                    const std::string& name,
+                                                    const std::string& what) {
+    const std::string file_key = name + "_file";
+    const std::string env_key = name + "_env";
+    std::optional<Field> chosen;
+    for (const std::string& key : {file_key, env_key, name}) {
+      auto f = map.Get(key);
+      if (!f) continue;
+      if (chosen) {
+        errors_.Add(f->line, f->path + ": " + chosen->path + " is already set; use only one of " +
+                                 file_key + ", " + env_key + " and " + name);
+        return std::nullopt;
+      }
+      chosen = f;
+    }
+    if (!chosen) {
+      errors_.Add(owner.line, owner.path + ": the " + what + " is missing: set " + file_key +
+                                  " (a file only you can read, chmod 600) or " + env_key +
+                                  " (an environment variable)");
+      return std::nullopt;
+    }
+    const Field& f = *chosen;
+    const std::string key = f.path.substr(f.path.rfind('.') + 1);
+    if (!f.value.IsScalar()) {
+      errors_.Add(f.line, f.path + ": expected a string, found " +
+                              (f.value.IsNull() ? std::string("nothing") : "a list or map"));
+      return std::nullopt;
+    }
+    const std::string& text = f.value.Scalar();
+    if (key == name) return ReadInline(f, text, what);
+    if (key == env_key) return ReadEnv(f, text, what);
+    if (text.empty()) {
+      errors_.Add(f.line, f.path + ": must name a file");
+      return std::nullopt;
+    }
+    const fs::path path = Resolve(base_dir_, text);
+    auto contents = ReadSecretFile(path);
+    if (!contents.ok()) {
+      errors_.Add(f.line, f.path + ": " + path.string() + ": " + contents.status().message());
+      return std::nullopt;
+    }
+    if (contents->empty()) {
+      errors_.Add(f.line, f.path + ": " + path.string() + " is empty; it should hold the " + what);
+      return std::nullopt;
+    }
+    return std::make_pair(SecretValue(std::move(*contents), file_key + " " + path.string()), f);
+  }
+
+ private:
+  std::optional<std::pair<SecretValue, Field>> ReadInline(const Field& f, const std::string& text,
+                                                          const std::string& what) {
+    if (inline_switch_line_ == 0) {
+      errors_.Add(f.line, f.path + ": an inline " + what +
+                              " is refused: anyone who can read this file could use it. Put it "
+                              "in a file (" +
+                              f.path.substr(f.path.rfind('.') + 1) +
+                              "_file, chmod 600) or an "
+                              "environment variable (" +
+                              f.path.substr(f.path.rfind('.') + 1) +
+                              "_env); for a throwaway lab, set allow_inline_secrets: true at the "
+                              "top level");
+      return std::nullopt;
+    }
+    errors_.Warn(f.line,
+                 f.path + ": inline " + what + " (allowed by allow_inline_secrets at line " +
+                     std::to_string(inline_switch_line_) + "); do not use this file outside a lab");
+    return std::make_pair(SecretValue(text, "inline at line " + std::to_string(f.line)), f);
+  }
+
+  std::optional<std::pair<SecretValue, Field>> ReadEnv(const Field& f, const std::string& name,
+                                                       const std::string& what) {
+    if (!IsEnvVarName(name)) {
+      errors_.Add(f.line, f.path + ": " + Quote(name) +
+                              " is not an environment variable name (letters, digits and _, not "
+                              "starting with a digit)");
+      return std::nullopt;
+    }
+    const char* value = std::getenv(name.c_str());
+    if (value == nullptr) {
+      errors_.Add(f.line, f.path + ": environment variable " + name +
+                              " is not set; imdsd reads it when it loads the configuration "
+                              "(also on reload), so export it before starting imdsd");
+      return std::nullopt;
+    }
+    std::string text(value);
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) {
+      text.pop_back();
+    }
+    if (text.empty()) {
+      errors_.Add(f.line, f.path + ": environment variable " + name +
+                              " is empty; it should hold "
+                              "the " +
+                              what);
+      return std::nullopt;
+    }
+    const std::string key = f.path.substr(f.path.rfind('.') + 1);
+    return std::make_pair(SecretValue(std::move(text), key + " " + name), f);
+  }
+
+  const fs::path& base_dir_;
+  const int inline_switch_line_;
+  ErrorList& errors_;
+};
+
+// Deterministic bytes from a seed text, so the access key id an error message suggests is the
+// same on every run.
+class SeededBytes final : public RandomSource {
+ public:
+  explicit SeededBytes(std::string seed) : seed_(std::move(seed)) {}
+  void Fill(std::span<std::uint8_t> out) override {
+    for (std::uint8_t& byte : out) {
+      byte = static_cast<std::uint8_t>(Fnv1a64(seed_ + "/" + std::to_string(counter_++)) >> 24);
+    }
+  }
+
+ private:
+  std::string seed_;
+  std::uint64_t counter_ = 0;
+};
+
+// The accounts of the configuration (`accounts:` and the top-level account_id) and how the
+// `account:` keys of roles, users and providers resolve: by id or alias. Without an `accounts:`
+// section any 12-digit id is accepted, as before accounts could be declared, and remembered.
+class AccountBook {
+ public:
+  explicit AccountBook(ErrorList& errors) : errors_(errors) {}
+
+  void Read(const std::optional<Field>& field, const std::string& default_id) {
+    if (field && !field->value.IsNull()) {
+      declared_ = true;
+      std::map<std::string, int> aliases;
+      for (const Field& item : ReadList(errors_, *field)) {
+        if (!ExpectMap(errors_, item)) continue;
+        ReadOne(item, aliases);
+      }
+    }
+    Note(default_id, "the top-level account_id");
+  }
+
+  bool declared() const { return declared_; }
+
+  // The account id an `account:` value names (an id, or a declared account's alias); reports
+  // the problem and returns nullopt when it names none.
+  std::optional<std::string> Resolve(const Field& f) {
+    auto text = ReadString(errors_, f);
+    if (!text) return std::nullopt;
+    if (IsAccountId(*text)) return CheckId(*text, f.line, f.path);
+    for (const Account& account : accounts_) {
+      if (!account.alias.empty() && account.alias == *text) return account.id;
+    }
+    if (!declared_) {
+      errors_.Add(f.line, f.path + ": " + Quote(*text) +
+                              " is not an account id (12 digits); aliases can name only accounts "
+                              "declared under accounts (see docs/configuration.md#accounts)");
+      return std::nullopt;
+    }
+    std::string reason = f.path + ": no account has the alias " + Quote(*text);
+    std::vector<std::string_view> aliases;
+    for (const Account& account : accounts_) {
+      if (!account.alias.empty()) aliases.push_back(account.alias);
+    }
+    if (auto hint = ClosestWithin2(*text, aliases))
+      reason += " (did you mean " + Quote(*hint) + "?)";
+    errors_.Add(f.line, reason + "; " + DeclaredList());
+    return std::nullopt;
+  }
+
+  // An id read from an `account_id:` key (12 digits, already checked): known when accounts are
+  // declared, remembered otherwise. Reports and returns nullopt when unknown.
+  std::optional<std::string> CheckId(const std::string& id, int line, const std::string& path) {
+    if (Find(id) != nullptr) return id;
+    if (!declared_) {
+      Note(id, "");
+      return id;
+    }
+    errors_.Add(line, path + ": account " + id + " is not declared under accounts; " +
+                          DeclaredList() + " (add it there, or fix the id)");
+    return std::nullopt;
+  }
+
+  bool Knows(const std::string& id) const { return Find(id) != nullptr; }
+
+  std::vector<Account> Take() { return std::move(accounts_); }
+
+ private:
+  void ReadOne(const Field& item, std::map<std::string, int>& aliases) {
+    MapReader map(item.value, item.path, {"id", "alias"}, errors_);
+    Account account;
+    account.source_line = item.line;
+    auto id_field = map.Get("id");
+    if (!id_field) {
+      errors_.Add(item.line, item.path + ": \"id\" is required: the account's 12 digits");
+      return;
+    }
+    auto id = ReadString(errors_, *id_field);
+    if (!id) return;
+    if (!IsAccountId(*id)) {
+      errors_.Add(id_field->line, id_field->path + ": " + Quote(*id) +
+                                      " is not an account id; expected 12 digits (quote it, "
+                                      "\"011111111111\", to keep leading zeros)");
+      return;
+    }
+    if (const Account* earlier = Find(*id)) {
+      errors_.Add(id_field->line, id_field->path + ": account " + *id +
+                                      " is already declared at line " +
+                                      std::to_string(earlier->source_line));
+      return;
+    }
+    account.id = *id;
+    if (auto f = map.Get("alias")) {
+      auto alias = ReadString(errors_, *f);
+      if (alias && !IsAccountAlias(*alias)) {
+        errors_.Add(f->line, f->path + ": " + Quote(*alias) +
+                                 " is not an account alias; use 3 to 63 of a-z 0-9 -, starting "
+                                 "and ending with a letter or digit, not only digits");
+      } else if (alias) {
+        auto [it, inserted] = aliases.emplace(*alias, f->line);
+        if (!inserted) {
+          errors_.Add(f->line, f->path + ": alias " + Quote(*alias) +
+                                   " is already used by the account at line " +
+                                   std::to_string(it->second));
+        } else {
+          account.alias = *alias;
+        }
+      }
+    }
+    accounts_.push_back(std::move(account));
+  }
+
+  // Adds `id` as an undeclared account unless it is known already.
+  void Note(const std::string& id, const std::string& origin) {
+    if (Find(id) != nullptr) return;
+    accounts_.push_back(Account{id, "", 0});
+    if (!origin.empty()) origins_[id] = origin;
+  }
+
+  const Account* Find(const std::string& id) const {
+    for (const Account& account : accounts_) {
+      if (account.id == id) return &account;
+    }
+    return nullptr;
+  }
+
+  std::string DeclaredList() const {
+    std::string out;
+    for (const Account& account : accounts_) {
+      out += out.empty() ? "known accounts: " : ", ";
+      out += account.id;
+      if (!account.alias.empty()) out += " (" + account.alias + ")";
+      auto origin = origins_.find(account.id);
+      if (origin != origins_.end()) out += " (" + origin->second + ")";
+    }
+    return out;
+  }
+
+  ErrorList& errors_;
+  bool declared_ = false;
+  std::vector<Account> accounts_;
+  std::map<std::string, std::string> origins_;  // id -> why it is known without a declaration
+};
+
 // Reads the top-level `credentials`, `roles` and `instance_profiles` sections and checks them
 // against each other, reporting into `errors`.
 class IamReader {
  public:
-  IamReader(const fs::path& base_dir, ErrorList& errors) : base_dir_(base_dir), errors_(errors) {}
+  IamReader(const fs::path& base_dir, AccountBook& accounts, ErrorList& errors)
+      : base_dir_(base_dir), accounts_(accounts), errors_(errors) {}
 
   void ReadCredentials(const std::optional<Field>& field, Config& config) {
     if (!field || !IsSection(errors_, *field)) return;
@@ -1000,7 +1324,184 @@ class IamReader {
     return profiles;
   }
 
+  // `users`: each user's name is unique in its account regardless of case, user ids and access
+  // key ids are unique in the whole configuration.
+  std::vector<ReadUser> ReadUsers(const std::optional<Field>& field, const Config& config,
+                                  SecretReader& secrets) {
+    std::vector<ReadUser> users;
+    if (!field) return users;
+    std::map<std::string, int> names;     // "account/lower-case name" -> line
+    std::map<std::string, int> user_ids;  // -> line
+    for (const Field& item : ReadList(errors_, *field)) {
+      if (!ExpectMap(errors_, item)) continue;
+      ReadUser read = ReadOneUser(item, config, secrets);
+      const User& user = read.user;
+      if (!user.name.empty() && !user.account_id.empty()) {
+        auto [it, inserted] =
+            names.emplace(user.account_id + "/" + Lowercase(user.name), read.name_line);
+        if (!inserted) {
+          errors_.Add(read.name_line, read.path + ".name: " + Quote(user.name) +
+                                          " is already used by the user at line " +
+                                          std::to_string(it->second) + " in account " +
+                                          user.account_id +
+                                          " (IAM user names are unique regardless of case)");
+        }
+      }
+      if (!user.user_id.empty()) {
+        auto [it, inserted] = user_ids.emplace(user.user_id, read.user_id_line);
+        if (!inserted) {
+          errors_.Add(read.user_id_line, read.path + ".user_id: " + user.user_id +
+                                             " is already used by the user at line " +
+                                             std::to_string(it->second));
+        }
+      }
+      users.push_back(std::move(read));
+    }
+    return users;
+  }
+
+  // See ReadAccount() below; public for the readers of MFA devices and OIDC providers.
+  std::optional<std::string> AccountOf(const MapReader& map, const Config& config) {
+    return ReadAccount(map, config, /*legacy_account_id=*/false);
+  }
+
  private:
+  ReadUser ReadOneUser(const Field& item, const Config& config, SecretReader& secrets) {
+    ReadUser read;
+    read.path = item.path;
+    read.name_line = item.line;
+    read.user_id_line = item.line;
+    User& user = read.user;
+    user.source_line = item.line;
+    MapReader map(item.value, item.path,
+                  {"name", "path", "account", "user_id", "policies", "tags", "access_keys"},
+                  errors_);
+    ReadIamName(map, item, "user", read.name_line, user.name);
+    ReadIamPath(map, user.path);
+    user.account_id = ReadAccount(map, config, /*legacy_account_id=*/false).value_or("");
+    if (auto f = map.Get("user_id")) {
+      read.user_id_line = f->line;
+      auto id = ReadString(errors_, *f);
+      if (id && !IsIamUniqueId(*id, sts::kUserIdPrefix)) {
+        errors_.Add(f->line, f->path + ": " + Quote(*id) +
+                                 " is not an IAM user id; expected AIDA and 17 of A-Z 0-9 (21 "
+                                 "characters), or leave it out to have one derived");
+      } else if (id) {
+        user.user_id = *id;
+      }
+    } else if (!user.name.empty()) {
+      if (auto account = sts::AccountId::Parse(user.account_id); account.ok()) {
+        user.user_id = sts::MakeUniqueId(sts::kUserIdPrefix, *account, user.name);
+      }
+    }
+    if (auto f = map.Get("policies")) ReadPermissionPolicies(*f, user.policies);
+    if (auto f = map.Get("tags")) user.tags = ReadIamTags(*f);
+    if (auto f = map.Get("access_keys")) ReadAccessKeys(*f, user, secrets);
+    return read;
+  }
+
+  void ReadAccessKeys(const Field& field, User& user, SecretReader& secrets) {
+    constexpr std::size_t kMaxAccessKeys = 2;  // IAM's quota per user
+    std::vector<Field> items = ReadList(errors_, field);
+    if (items.size() > kMaxAccessKeys) {
+      errors_.Add(items[kMaxAccessKeys].line,
+                  field.path +
+                      ": IAM allows at most 2 access keys per user (to rotate one "
+                      "while the other is in use)");
+      return;
+    }
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      const Field& item = items[i];
+      if (!ExpectMap(errors_, item)) continue;
+      MapReader map(item.value, item.path, {"id", "secret_file", "secret_env", "secret", "status"},
+                    errors_);
+      AccessKey key;
+      key.source_line = item.line;
+      bool ok = ReadAccessKeyId(map, item, user, i, key);
+      auto secret = secrets.Read(map, item, "secret", "secret access key");
+      if (secret && !IsSecretAccessKey(secret->first.Reveal())) {
+        const std::size_t size = secret->first.Reveal().size();
+        errors_.Add(secret->second.line,
+                    secret->second.path + ": the value from " + secret->first.origin() +
+                        " is not a secret access key: expected 40 characters of A-Z a-z 0-9 + /, "
+                        "found " +
+                        std::to_string(size) + " characters" +
+                        (size == 40 ? " with others among them" : ""));
+        ok = false;
+      } else if (secret) {
+        key.secret = std::move(secret->first);
+      } else {
+        ok = false;
+      }
+      if (auto f = map.Get("status")) {
+        if (auto status = ReadChoice(errors_, *f, {"Active", "Inactive"})) {
+          key.active = *status == "Active";
+        } else {
+          ok = false;
+        }
+      }
+      if (ok) user.access_keys.push_back(std::move(key));
+    }
+  }
+
+  bool ReadAccessKeyId(const MapReader& map, const Field& item, const User& user, std::size_t index,
+                       AccessKey& key) {
+    auto f = map.Get("id");
+    if (!f) {
+      errors_.Add(item.line, item.path + ": \"id\" is required: the access key id (AKIA...)" +
+                                 SuggestKeyId(user, index));
+      return false;
+    }
+    auto id = ReadString(errors_, *f);
+    if (!id) return false;
+    if (id->substr(0, 4) == sts::kTemporaryAccessKeyPrefix) {
+      errors_.Add(f->line, f->path + ": " + Quote(*id) +
+                               " is a temporary key id (ASIA...), which only STS issues; a "
+                               "user's long-term key starts with AKIA" +
+                               SuggestKeyId(user, index));
+      return false;
+    }
+    if (!IsLongTermAccessKeyId(*id)) {
+      errors_.Add(f->line, f->path + ": " + Quote(*id) +
+                               " is not an access key id; expected AKIA and 16 of A-Z 0-9 (20 "
+                               "characters)" +
+                               SuggestKeyId(user, index));
+      return false;
+    }
+    auto [it, inserted] = key_ids_.emplace(*id, f->line);
+    if (!inserted) {
+      errors_.Add(f->line, f->path + ": " + *id + " is already used by the access key at line " +
+                               std::to_string(it->second) +
+                               " (an access key id names one key of one user)");
+      return false;
+    }
+    key.id = *id;
+    auto encoded = sts::AccountFromAccessKeyId(*id);
+    key.encodes_account = encoded.ok();
+    if (user.account_id.empty()) return true;  // the user's account was reported
+    if (!encoded.ok()) {
+      errors_.Warn(f->line, f->path + ": " + *id +
+                                " is an old-style key id that encodes no account, so "
+                                "GetAccessKeyInfo cannot name its account" +
+                                SuggestKeyId(user, index));
+    } else if (encoded->ToString() != user.account_id) {
+      errors_.Add(f->line, f->path + ": " + *id + " encodes account " + encoded->ToString() +
+                               " (what GetAccessKeyInfo reports), but user " + Quote(user.name) +
+                               " is in account " + user.account_id + SuggestKeyId(user, index));
+      return false;
+    }
+    return true;
+  }
+
+  // "; e.g. AKIA… encodes this user's account": the same suggestion on every run.
+  static std::string SuggestKeyId(const User& user, std::size_t index) {
+    auto account = sts::AccountId::Parse(user.account_id);
+    if (!account.ok()) return "";
+    SeededBytes bytes(user.account_id + "/" + user.name + "/" + std::to_string(index));
+    return "; e.g. " + sts::MakeAccessKeyId(sts::kLongTermAccessKeyPrefix, *account, bytes) +
+           " encodes account " + user.account_id;
+  }
+
   // lifetime and refresh_lead of `map` over `inherited`. A level that sets a lifetime but no
   // refresh_lead gets DefaultRefreshLead() of that lifetime rather than the inherited lead.
   void ReadRotation(const MapReader& map, const CredentialOptions& inherited,
@@ -1070,16 +1571,7 @@ class IamReader {
     MapReader map(item.value, item.path, {kRoleKeys.begin(), kRoleKeys.end()}, errors_);
     ReadIamName(map, item, "role", read.name_line, role.name);
     ReadIamPath(map, role.path);
-    role.account_id = config.account_id;
-    if (auto f = map.Get("account_id")) {
-      auto account = ReadString(errors_, *f);
-      if (account && IsAccountId(*account)) {
-        role.account_id = *account;
-      } else if (account) {
-        errors_.Add(f->line,
-                    f->path + ": " + Quote(*account) + " is not an account id; expected 12 digits");
-      }
-    }
+    role.account_id = ReadAccount(map, config, /*legacy_account_id=*/true).value_or("");
     if (auto f = map.Get("max_session_duration")) {
       if (auto d = ReadDuration(errors_, *f)) {
         if (*d < std::chrono::hours(1) || *d > std::chrono::hours(12)) {
@@ -1095,7 +1587,8 @@ class IamReader {
                    "who may assume the role; for EC2, " + std::string(kEc2TrustExample) + " (see " +
                        kRolesDoc + ")");
     if (read.trust) role.trust_policy = read.trust->document;
-    if (auto f = map.Get("policies")) ReadPermissionPolicies(*f, role);
+    if (auto f = map.Get("policies")) ReadPermissionPolicies(*f, role.permission_policies);
+    if (auto f = map.Get("tags")) role.tags = ReadIamTags(*f);
     if (!role.name.empty()) {
       if (auto account = sts::AccountId::Parse(role.account_id); account.ok()) {
         role.role_id = sts::MakeUniqueId(sts::kRoleIdPrefix, *account, role.name);
@@ -1211,7 +1704,64 @@ class IamReader {
     out = path->empty() ? "/" : *path;
   }
 
-  void ReadPermissionPolicies(const Field& field, Role& role) {
+  // The account of a role, user or provider: `account` (an id or a declared alias) or, for
+  // roles written before accounts could be declared, `account_id`; the top-level account_id when
+  // neither is set. nullopt (reported) when it names no known account.
+  std::optional<std::string> ReadAccount(const MapReader& map, const Config& config,
+                                         bool legacy_account_id) {
+    auto f = map.Get("account");
+    auto legacy = legacy_account_id ? map.Get("account_id") : std::nullopt;
+    if (f && legacy) {
+      errors_.Add(legacy->line, legacy->path + ": account is already set (line " +
+                                    std::to_string(f->line) +
+                                    "); use only one of account and account_id");
+      return std::nullopt;
+    }
+    if (f) return accounts_.Resolve(*f);
+    if (!legacy) return config.account_id;
+    auto id = ReadString(errors_, *legacy);
+    if (!id) return std::nullopt;
+    if (!IsAccountId(*id)) {
+      errors_.Add(legacy->line,
+                  legacy->path + ": " + Quote(*id) + " is not an account id; expected 12 digits");
+      return std::nullopt;
+    }
+    return accounts_.CheckId(*id, legacy->line, legacy->path);
+  }
+
+  // IAM tags of a user or role: at most 50, keys unique regardless of case.
+  IamTags ReadIamTags(const Field& field) {
+    constexpr std::size_t kMaxIamTags = 50;
+    IamTags tags;
+    std::map<std::string, int> keys;  // lower-case key -> line
+    for (auto& [key, f] : ReadOpenMap(errors_, field)) {
+      const std::string value = f.value.IsScalar() ? f.value.Scalar() : "";
+      std::string problem = IamTagKeyProblem(key);
+      if (!problem.empty()) {
+        errors_.Add(f.line, field.path + ": " + Quote(key) + ": " + problem);
+        continue;
+      }
+      if (problem = IamTagValueProblem(value); !problem.empty()) {
+        errors_.Add(f.line, f.path + ": " + problem);
+        continue;
+      }
+      auto [it, inserted] = keys.emplace(Lowercase(key), f.line);
+      if (!inserted) {
+        errors_.Add(f.line, field.path + ": " + Quote(key) + " repeats the key at line " +
+                                std::to_string(it->second) +
+                                " (IAM tag keys are unique regardless of case)");
+        continue;
+      }
+      tags.emplace_back(key, value);
+    }
+    if (tags.size() > kMaxIamTags) {
+      errors_.Add(field.line, field.path + ": " + std::to_string(tags.size()) +
+                                  " tags; IAM allows at most 50 per user or role");
+    }
+    return tags;
+  }
+
+  void ReadPermissionPolicies(const Field& field, std::vector<NamedPolicy>& policies) {
     std::map<std::string, int> names;
     for (const Field& item : ReadList(errors_, field)) {
       if (!ExpectMap(errors_, item)) continue;
@@ -1240,7 +1790,7 @@ class IamReader {
                                policy::PolicyKind::kIdentity, kPermissionExample);
       if (loaded && !named.name.empty()) {
         named.document = std::move(loaded->document);
-        role.permission_policies.push_back(std::move(named));
+        policies.push_back(std::move(named));
       }
     }
   }
@@ -1366,9 +1916,318 @@ class IamReader {
   }
 
   const fs::path& base_dir_;
+  AccountBook& accounts_;
   ErrorList& errors_;
+  std::map<std::string, int> key_ids_;  // access key id -> line, across all users
   // Where the lifetime profiles inherit comes from, for messages.
   std::string global_lifetime_origin_ = "the default";
+};
+
+// Reads `mfa_devices` and `oidc_providers`, which refer to users and accounts read before.
+class IdentityReader {
+ public:
+  IdentityReader(const fs::path& base_dir, IamReader& iam, AccountBook& accounts,
+                 SecretReader& secrets, ErrorList& errors)
+      : base_dir_(base_dir), iam_(iam), accounts_(accounts), secrets_(secrets), errors_(errors) {}
+
+  std::vector<MfaDevice> ReadMfaDevices(const std::optional<Field>& field, const Config& config,
+                                        const std::vector<ReadUser>& users) {
+    std::vector<MfaDevice> devices;
+    if (!field) return devices;
+    std::map<std::string, int> serials;
+    for (const Field& item : ReadList(errors_, *field)) {
+      if (!ExpectMap(errors_, item)) continue;
+      MapReader map(item.value, item.path, {"serial", "user", "seed_file", "seed_env", "seed"},
+                    errors_);
+      MfaDevice device;
+      device.source_line = item.line;
+      bool ok = ReadSerial(map, item, config, device);
+      if (ok) {
+        const int line = map.Get("serial")->line;
+        auto [it, inserted] = serials.emplace(device.serial, line);
+        if (!inserted) {
+          errors_.Add(line, item.path + ".serial: " + device.serial +
+                                " is already used by the device at line " +
+                                std::to_string(it->second));
+          ok = false;
+        }
+      }
+      ok = ReadDeviceUser(map, item, users, device) && ok;
+      auto seed = secrets_.Read(map, item, "seed", "MFA seed");
+      if (!seed) {
+        ok = false;
+      } else if (auto bytes = DecodeBase32Seed(seed->first.Reveal()); !bytes) {
+        errors_.Add(seed->second.line, seed->second.path + ": the value from " +
+                                           seed->first.origin() +
+                                           " is not base32 (letters A-Z and digits 2-7, as "
+                                           "authenticator apps show a seed)");
+        ok = false;
+      } else if (bytes->size() < kMinSeedBytes) {
+        errors_.Add(seed->second.line,
+                    seed->second.path + ": the seed from " + seed->first.origin() + " decodes to " +
+                        std::to_string(bytes->size()) +
+                        " bytes; RFC 4226 asks for at least 16 (128 bits). Make one with: head "
+                        "-c 20 /dev/urandom | base32");
+        ok = false;
+      } else {
+        device.seed = SecretValue(std::move(*bytes), seed->first.origin());
+      }
+      if (ok) devices.push_back(std::move(device));
+    }
+    return devices;
+  }
+
+  std::vector<OidcProvider> ReadOidcProviders(const std::optional<Field>& field,
+                                              const Config& config) {
+    std::vector<OidcProvider> providers;
+    if (!field) return providers;
+    std::map<std::string, int> arns;
+    for (const Field& item : ReadList(errors_, *field)) {
+      if (!ExpectMap(errors_, item)) continue;
+      MapReader map(item.value, item.path,
+                    {"url", "account", "client_ids", "thumbprints", "jwks_file", "public_key_file"},
+                    errors_);
+      const std::size_t errors_before = errors_.size();
+      OidcProvider provider;
+      provider.source_line = item.line;
+      provider.account_id = iam_.AccountOf(map, config).value_or("");
+      int url_line = item.line;
+      if (auto f = map.Get("url")) {
+        url_line = f->line;
+        auto url = ReadString(errors_, *f);
+        if (url && !OidcUrlProblem(*url).empty()) {
+          errors_.Add(f->line, f->path + ": " + Quote(*url) + " " + OidcUrlProblem(*url));
+        } else if (url) {
+          provider.url = *url;
+        }
+      } else {
+        errors_.Add(item.line, item.path +
+                                   ": \"url\" is required: the issuer, exactly as the tokens' iss "
+                                   "claim has it (https://host or https://host/path)");
+      }
+      if (!provider.url.empty() && !provider.account_id.empty()) {
+        provider.arn = "arn:" + config.partition + ":iam::" + provider.account_id +
+                       ":oidc-provider/" + provider.url.substr(std::string_view("https://").size());
+        auto [it, inserted] = arns.emplace(provider.arn, url_line);
+        if (!inserted) {
+          errors_.Add(url_line, item.path + ".url: account " + provider.account_id +
+                                    " already has a provider for " + provider.url + " (line " +
+                                    std::to_string(it->second) +
+                                    "); IAM registers each issuer once per account");
+        }
+      }
+      ReadClientIds(map, item, provider);
+      ReadThumbprints(map, provider);
+      ReadProviderKey(map, item, provider);
+      if (errors_.size() == errors_before) providers.push_back(std::move(provider));
+    }
+    return providers;
+  }
+
+ private:
+  static constexpr std::size_t kMinSeedBytes = 16;
+
+  // serial: arn:PARTITION:iam::ACCOUNT:mfa/[PATH/]NAME in the configuration's partition.
+  bool ReadSerial(const MapReader& map, const Field& item, const Config& config,
+                  MfaDevice& device) {
+    auto f = map.Get("serial");
+    if (!f) {
+      errors_.Add(item.line, item.path +
+                                 ": \"serial\" is required: the device's ARN, e.g. "
+                                 "arn:" +
+                                 config.partition + ":iam::" + config.account_id + ":mfa/alice");
+      return false;
+    }
+    auto text = ReadString(errors_, *f);
+    if (!text) return false;
+    auto arn = ParseGlobalArn(*text);
+    const std::string expected = "is not an MFA device ARN like arn:" + config.partition +
+                                 ":iam::" + config.account_id + ":mfa/alice";
+    if (!arn || arn->service != "iam" || arn->resource.substr(0, 4) != "mfa/") {
+      errors_.Add(f->line, f->path + ": " + Quote(*text) + " " + expected);
+      return false;
+    }
+    if (!IsDeviceName(arn->resource.substr(4))) {
+      errors_.Add(f->line, f->path + ": " + Quote(arn->resource.substr(4)) +
+                               " is not a device name: [path/]name, each part 1 or more of "
+                               "A-Z a-z 0-9 + = , . @ _ -");
+      return false;
+    }
+    if (arn->partition != config.partition) {
+      errors_.Add(f->line, f->path + ": the ARN is in partition " + arn->partition +
+                               ", but this configuration's partition is " + config.partition);
+      return false;
+    }
+    if (!accounts_.CheckId(arn->account, f->line, f->path)) return false;
+    device.serial = *text;
+    device.account_id = arn->account;
+    return true;
+  }
+
+  static bool IsDeviceName(std::string_view text) {
+    if (text.empty() || text.size() > 512 || text.front() == '/' || text.back() == '/' ||
+        text.find("//") != std::string_view::npos) {
+      return false;
+    }
+    return std::all_of(text.begin(), text.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) ||
+             std::string_view("+=,.@_-/").find(c) != std::string_view::npos;
+    });
+  }
+
+  // user: a user of the serial's account.
+  bool ReadDeviceUser(const MapReader& map, const Field& item, const std::vector<ReadUser>& users,
+                      MfaDevice& device) {
+    auto f = map.Get("user");
+    if (!f) {
+      errors_.Add(item.line, item.path +
+                                 ": \"user\" is required: the name of the user the "
+                                 "device is assigned to");
+      return false;
+    }
+    auto name = ReadString(errors_, *f);
+    if (!name) return false;
+    std::vector<std::string> defined;
+    const User* other_account = nullptr;
+    for (const ReadUser& read : users) {
+      const User& user = read.user;
+      if (user.name.empty()) continue;
+      defined.push_back(user.name);
+      if (user.name != *name) continue;
+      if (device.account_id.empty() || user.account_id == device.account_id) {
+        device.user = user.name;
+        return true;
+      }
+      other_account = &user;
+    }
+    if (other_account != nullptr) {
+      errors_.Add(f->line, f->path + ": user " + Quote(*name) + " is in account " +
+                               other_account->account_id + ", but the serial names account " +
+                               device.account_id +
+                               "; a device belongs to a user of its own account");
+    } else {
+      errors_.Add(f->line, f->path + ": " + NotDefined("user", *name, defined, "users"));
+    }
+    return false;
+  }
+
+  void ReadClientIds(const MapReader& map, const Field& item, OidcProvider& provider) {
+    constexpr std::size_t kMaxClientIds = 100;
+    auto f = map.Get("client_ids");
+    std::vector<int> lines;
+    std::vector<std::string> ids =
+        f ? ReadStringList(errors_, *f, &lines) : std::vector<std::string>{};
+    if (ids.empty()) {
+      errors_.Add(f ? f->line : item.line,
+                  item.path +
+                      ".client_ids: give at least one client id (the audience, aud, "
+                      "that tokens for this provider carry)");
+      return;
+    }
+    if (ids.size() > kMaxClientIds) {
+      errors_.Add(f->line, f->path + ": IAM allows at most 100 client ids per provider");
+      return;
+    }
+    std::map<std::string, int> seen;
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      if (ids[i].empty() || ids[i].size() > 255) {
+        errors_.Add(lines[i], f->path + ": a client id has 1 to 255 characters");
+      } else if (auto [it, inserted] = seen.emplace(ids[i], lines[i]); !inserted) {
+        errors_.Add(lines[i], f->path + ": " + Quote(ids[i]) + " is already listed at line " +
+                                  std::to_string(it->second));
+      } else {
+        provider.client_ids.push_back(ids[i]);
+      }
+    }
+  }
+
+  void ReadThumbprints(const MapReader& map, OidcProvider& provider) {
+    auto f = map.Get("thumbprints");
+    if (!f) return;
+    std::vector<int> lines;
+    std::vector<std::string> prints = ReadStringList(errors_, *f, &lines);
+    if (prints.size() > 5) {
+      errors_.Add(f->line, f->path + ": IAM keeps at most 5 thumbprints per provider");
+      return;
+    }
+    for (std::size_t i = 0; i < prints.size(); ++i) {
+      if (!IsThumbprint(prints[i])) {
+        errors_.Add(lines[i], f->path + ": " + Quote(prints[i]) +
+                                  " is not a thumbprint: 40 hex digits (the SHA-1 of the "
+                                  "issuer's top certificate)");
+        continue;
+      }
+      provider.thumbprints.push_back(Lowercase(prints[i]));
+    }
+  }
+
+  // jwks_file or public_key_file (exactly one), read now so a missing file fails the load.
+  // Checked only for its outer shape; the STS endpoint parses the keys.
+  void ReadProviderKey(const MapReader& map, const Field& item, OidcProvider& provider) {
+    auto jwks = map.Get("jwks_file");
+    auto pem = map.Get("public_key_file");
+    if (jwks && pem) {
+      errors_.Add(pem->line, pem->path +
+                                 ": jwks_file is already set; use only one of jwks_file and "
+                                 "public_key_file");
+      return;
+    }
+    if (!jwks && !pem) {
+      errors_.Add(item.line, item.path +
+                                 ": the provider's signing key is missing: set jwks_file (a JSON "
+                                 "Web Key Set, as served at the issuer's jwks_uri) or "
+                                 "public_key_file (a PEM public key)");
+      return;
+    }
+    const Field& f = jwks ? *jwks : *pem;
+    auto name = ReadString(errors_, f);
+    if (!name) return;
+    if (name->empty()) {
+      errors_.Add(f.line, f.path + ": must name a file");
+      return;
+    }
+    const fs::path path = Resolve(base_dir_, *name);
+    auto contents = ReadFileCapped(path, kMaxKeyFileBytes);
+    if (!contents.ok()) {
+      errors_.Add(f.line,
+                  f.path + ": cannot read " + path.string() + ": " + contents.status().message());
+      return;
+    }
+    if (contents->size() > kMaxKeyFileBytes) {
+      errors_.Add(f.line, f.path + ": " + path.string() + " is larger than 1 MiB");
+      return;
+    }
+    if (contents->find("PRIVATE KEY") != std::string::npos) {
+      errors_.Add(f.line, f.path + ": " + path.string() +
+                              " holds a private key; give the provider's public key only (openssl "
+                              "pkey -in KEY -pubout)");
+      return;
+    }
+    const std::size_t start = contents->find_first_not_of(" \t\r\n");
+    if (jwks && (start == std::string::npos || (*contents)[start] != '{' ||
+                 contents->find("\"keys\"") == std::string::npos)) {
+      errors_.Add(f.line, f.path + ": " + path.string() +
+                              " is not a JSON Web Key Set: expected an object with \"keys\"");
+      return;
+    }
+    if (pem && contents->find("-----BEGIN PUBLIC KEY-----") == std::string::npos &&
+        contents->find("-----BEGIN RSA PUBLIC KEY-----") == std::string::npos &&
+        contents->find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
+      errors_.Add(f.line, f.path + ": " + path.string() +
+                              " is not a PEM public key or certificate (-----BEGIN PUBLIC "
+                              "KEY-----)");
+      return;
+    }
+    provider.key_kind = jwks ? OidcKeyKind::kJwks : OidcKeyKind::kPublicKeyPem;
+    provider.key_file = path;
+    provider.key_text = std::move(*contents);
+  }
+
+  const fs::path& base_dir_;
+  IamReader& iam_;
+  AccountBook& accounts_;
+  SecretReader& secrets_;
+  ErrorList& errors_;
 };
 
 // Builds one Config from the parsed document, reporting into `errors`.
@@ -1379,10 +2238,12 @@ class ConfigBuilder {
 
   Config Build(const YAML::Node& root) {
     Config config;
-    MapReader top(root, "",
-                  {"server", "logging", "state_dir", "account_id", "partition", "region",
-                   "credentials", "roles", "instance_profiles", "default_instance", "instances"},
-                  errors_);
+    MapReader top(
+        root, "",
+        {"server", "logging", "state_dir", "account_id", "partition", "region", "accounts",
+         "allow_inline_secrets", "credentials", "roles", "users", "mfa_devices", "oidc_providers",
+         "sts", "instance_profiles", "default_instance", "instances"},
+        errors_);
     ReadServer(top.Get("server"), config.server);
     ReadLogging(top.Get("logging"), config.logging);
     if (auto f = top.Get("state_dir")) {
@@ -1393,15 +2254,38 @@ class ConfigBuilder {
     InstanceDefaults defaults;
     const int partition_line = ReadAccountDefaults(top, config, defaults);
 
-    IamReader iam(base_dir_, errors_);
+    AccountBook accounts(errors_);
+    accounts.Read(top.Get("accounts"), config.account_id);
+    int inline_switch_line = 0;
+    if (auto f = top.Get("allow_inline_secrets")) {
+      if (auto b = ReadBool(errors_, *f)) config.allow_inline_secrets = *b;
+      if (config.allow_inline_secrets) inline_switch_line = f->line;
+    }
+    SecretReader secrets(base_dir_, inline_switch_line, errors_);
+
+    IamReader iam(base_dir_, accounts, errors_);
     iam.ReadCredentials(top.Get("credentials"), config);
     std::vector<ReadRole> roles = iam.ReadRoles(top.Get("roles"), config);
     std::vector<ReadProfile> profiles =
         iam.ReadProfiles(top.Get("instance_profiles"), config, roles);
+    std::vector<ReadUser> users = iam.ReadUsers(top.Get("users"), config, secrets);
+    IdentityReader identities(base_dir_, iam, accounts, secrets, errors_);
+    config.mfa_devices = identities.ReadMfaDevices(top.Get("mfa_devices"), config, users);
+    config.oidc_providers = identities.ReadOidcProviders(top.Get("oidc_providers"), config);
+    if (accounts.declared()) WarnAboutUnknownTrustedAccounts(roles, accounts);
 
     std::vector<ReadInstance> instances =
         ReadInstances(top.Get("instances"), root, defaults, partition_line);
     CheckAcrossInstances(instances);
+    for (const ReadInstance& read : instances) {
+      if (read.clean && read.lines.count("account_id") > 0) {
+        (void)accounts.CheckId(read.instance.account_id, read.LineFor("account_id"),
+                               read.path + ".account_id");
+      }
+    }
+    const bool has_identities = accounts.declared() || !users.empty() ||
+                                !config.oidc_providers.empty() || !config.mfa_devices.empty();
+    ReadSts(top.Get("sts"), has_identities, config);
     CheckInstanceProfiles(instances, profiles, config);
     if (auto f = top.Get("default_instance")) {
       auto name = ReadString(errors_, *f);
@@ -1419,6 +2303,8 @@ class ConfigBuilder {
     for (auto& read : instances) config.instances.push_back(std::move(read.instance));
     for (auto& read : roles) config.roles.push_back(std::move(read.role));
     for (auto& read : profiles) config.instance_profiles.push_back(std::move(read.profile));
+    for (auto& read : users) config.users.push_back(std::move(read.user));
+    config.accounts = accounts.Take();
     return config;
   }
 
@@ -1510,6 +2396,137 @@ class ConfigBuilder {
     }
   }
 
+  // A trust policy may name any account, but when the accounts are declared, one that is not
+  // among them is more likely a typo than a deliberate outsider: no identity of it can call the
+  // STS endpoint, so the statement never matches here. A warning, not an error.
+  void WarnAboutUnknownTrustedAccounts(const std::vector<ReadRole>& roles,
+                                       const AccountBook& accounts) {
+    for (const ReadRole& read : roles) {
+      if (!read.trust) continue;
+      std::map<std::string, bool> warned;
+      for (const policy::Statement& statement : read.trust->policy.statements) {
+        if (!statement.principal) continue;
+        for (const policy::PrincipalId& id : statement.principal->ids) {
+          if (id.kind != policy::PrincipalKind::kAws) continue;
+          auto account = AccountOfPrincipal(id.id);
+          if (!account || accounts.Knows(*account) || warned[*account]) continue;
+          warned[*account] = true;
+          errors_.Warn(read.role.trust_policy.source_line,
+                       read.path + ".trust_policy: principal " + Quote(id.id) + " is in account " +
+                           *account +
+                           ", which is not declared under accounts; no identity of that account "
+                           "can call imdsd's STS endpoint, so this principal never matches here");
+        }
+      }
+    }
+  }
+
+  // A list of listen endpoints, unique; `fallback` when the key is absent.
+  std::vector<net::Endpoint> ReadListen(const std::optional<Field>& field,
+                                        std::vector<net::Endpoint> fallback, int port_example) {
+    if (!field) return fallback;
+    const Field& f = *field;
+    std::vector<net::Endpoint> out;
+    std::vector<int> lines;
+    std::vector<std::string> texts = ReadStringList(errors_, f, &lines);
+    std::map<std::string, int> seen;
+    for (std::size_t i = 0; i < texts.size(); ++i) {
+      auto endpoint = net::Endpoint::Parse(texts[i]);
+      if (!endpoint) {
+        errors_.Add(lines[i], f.path + ": " + Quote(texts[i]) +
+                                  " is not ADDRESS:PORT (IPv6 in brackets: \"[::1]:" +
+                                  std::to_string(port_example) + "\")");
+        continue;
+      }
+      auto [it, inserted] = seen.emplace(endpoint->ToString(), lines[i]);
+      if (!inserted) {
+        errors_.Add(lines[i], f.path + ": " + endpoint->ToString() +
+                                  " is listed twice (first at line " + std::to_string(it->second) +
+                                  ")");
+        continue;
+      }
+      out.push_back(*endpoint);
+    }
+    if (texts.empty()) errors_.Add(f.line, f.path + ": give at least one ADDRESS:PORT");
+    return out;
+  }
+
+  // The `sts` section. Defaults: see StsOptions; `has_identities` decides `enabled`.
+  void ReadSts(const std::optional<Field>& field, bool has_identities, Config& config) {
+    StsOptions& sts = config.sts;
+    sts.enabled = has_identities || (field && !field->value.IsNull());
+    sts.region = config.region;
+    if (!field || !IsSection(errors_, *field)) {
+      sts.listen = DefaultStsListen();
+      if (sts.enabled) CheckStsListenApart(std::nullopt, config);
+      return;
+    }
+    MapReader map(field->value, "sts",
+                  {"enabled", "listen", "max_clock_skew", "audit_log", "region"}, errors_);
+    if (auto f = map.Get("enabled")) {
+      if (auto b = ReadBool(errors_, *f)) sts.enabled = *b;
+    }
+    auto listen_field = map.Get("listen");
+    sts.listen = ReadListen(listen_field, DefaultStsListen(), kDefaultStsPort);
+    if (sts.enabled) CheckStsListenApart(listen_field, config);
+    if (auto f = map.Get("max_clock_skew")) {
+      if (auto d = ReadDuration(errors_, *f)) {
+        if (*d < std::chrono::seconds(1) || *d > std::chrono::hours(1)) {
+          errors_.Add(f->line, f->path + ": " + FormatDuration(*d) +
+                                   " is out of range; allowed: 1s to 1h (STS itself allows 15m)");
+        } else {
+          sts.max_clock_skew = *d;
+        }
+      }
+    }
+    if (auto f = map.Get("audit_log")) {
+      auto file = ReadString(errors_, *f);
+      if (file && !file->empty()) sts.audit_log = Resolve(base_dir_, *file);
+    }
+    if (auto f = map.Get("region")) {
+      auto region = ReadString(errors_, *f);
+      if (region && !IsRegionName(*region)) {
+        errors_.Add(f->line,
+                    f->path + ": " + Quote(*region) + " is not a region name like us-east-1");
+      } else if (region && !RegionFitsPartition(*region, config.partition)) {
+        errors_.Add(f->line, f->path + ": " + *region + " is not in partition " + config.partition +
+                                 ", where the configuration's roles and users are");
+      } else if (region) {
+        sts.region = *region;
+      }
+    }
+  }
+
+  static std::vector<net::Endpoint> DefaultStsListen() {
+    const std::string port = std::to_string(kDefaultStsPort);
+    return {*net::Endpoint::Parse("127.0.0.1:" + port), *net::Endpoint::Parse("[::1]:" + port)};
+  }
+
+  // The STS listener must not take an address IMDS listens on: one of the two binds would fail
+  // at start. A wildcard address (0.0.0.0, ::) overlaps every address of its family.
+  void CheckStsListenApart(const std::optional<Field>& listen_field, const Config& config) {
+    const net::IpAddress any_v4 = *net::IpAddress::Parse("0.0.0.0");
+    const net::IpAddress any_v6 = *net::IpAddress::Parse("::");
+    auto is_any = [&](const net::IpAddress& a) { return a == any_v4 || a == any_v6; };
+    for (const net::Endpoint& sts : config.sts.listen) {
+      for (const net::Endpoint& imds : config.server.listen) {
+        if (sts.port == 0 || sts.port != imds.port) continue;
+        const bool same_family = sts.address.is_v4() == imds.address.is_v4();
+        if (sts.address == imds.address ||
+            (same_family && (is_any(sts.address) || is_any(imds.address)))) {
+          errors_.Add(listen_field ? listen_field->line : 0,
+                      "sts.listen: " + sts.ToString() + " overlaps server.listen " +
+                          imds.ToString() +
+                          "; the STS endpoint needs an address or port of its own (default "
+                          "port " +
+                          std::to_string(kDefaultStsPort) + ")" +
+                          (listen_field ? "" : "; set sts.listen, or sts.enabled: false"));
+          return;
+        }
+      }
+    }
+  }
+
   void ReadServer(const std::optional<Field>& field, ServerOptions& server) {
     server.listen = {*net::Endpoint::Parse("127.0.0.1:8169"), *net::Endpoint::Parse("[::1]:8169")};
     if (!field || !IsSection(errors_, *field)) return;
@@ -1517,29 +2534,7 @@ class ConfigBuilder {
                   {"listen", "threads", "max_connections", "max_connections_per_ip",
                    "max_request_bytes", "connection_timeout_seconds"},
                   errors_);
-    if (auto f = map.Get("listen")) {
-      server.listen.clear();
-      std::vector<int> lines;
-      std::vector<std::string> texts = ReadStringList(errors_, *f, &lines);
-      std::map<std::string, int> seen;
-      for (std::size_t i = 0; i < texts.size(); ++i) {
-        auto endpoint = net::Endpoint::Parse(texts[i]);
-        if (!endpoint) {
-          errors_.Add(lines[i], "server.listen: " + Quote(texts[i]) +
-                                    " is not ADDRESS:PORT (IPv6 in brackets: \"[::1]:8169\")");
-          continue;
-        }
-        auto [it, inserted] = seen.emplace(endpoint->ToString(), lines[i]);
-        if (!inserted) {
-          errors_.Add(lines[i], "server.listen: " + endpoint->ToString() +
-                                    " is listed twice (first at line " +
-                                    std::to_string(it->second) + ")");
-          continue;
-        }
-        server.listen.push_back(*endpoint);
-      }
-      if (texts.empty()) errors_.Add(f->line, "server.listen: give at least one ADDRESS:PORT");
-    }
+    server.listen = ReadListen(map.Get("listen"), server.listen, 8169);
     ReadIntInto(errors_, map.Get("threads"), 0, 64, server.threads);
     ReadIntInto(errors_, map.Get("max_connections"), 1, 100000, server.max_connections);
     ReadIntInto(errors_, map.Get("max_connections_per_ip"), 0, 100000,
@@ -1645,11 +2640,17 @@ class ConfigBuilder {
 };
 
 // Errors come out grouped by the check that found them; people read them in file order.
+void SortByLine(std::vector<ConfigError>& list) {
+  std::stable_sort(list.begin(), list.end(),
+                   [](const ConfigError& a, const ConfigError& b) { return a.line < b.line; });
+}
+
 LoadOutcome Fail(ErrorList& errors) {
   LoadOutcome outcome;
   outcome.errors = errors.Take();
-  std::stable_sort(outcome.errors.begin(), outcome.errors.end(),
-                   [](const ConfigError& a, const ConfigError& b) { return a.line < b.line; });
+  outcome.warnings = errors.TakeWarnings();
+  SortByLine(outcome.errors);
+  SortByLine(outcome.warnings);
   return outcome;
 }
 
@@ -1680,6 +2681,8 @@ LoadOutcome LoadConfigText(const std::string& text, const std::filesystem::path&
     config.source_file = absolute.lexically_normal();
     LoadOutcome outcome;
     outcome.config = std::make_shared<const Config>(std::move(config));
+    outcome.warnings = errors.TakeWarnings();
+    SortByLine(outcome.warnings);
     return outcome;
   } catch (const YAML::Exception& e) {
     errors.Add(e.mark.is_null() ? 0 : e.mark.line + 1, "YAML syntax error: " + e.msg);

@@ -3,8 +3,10 @@
 //
 // LoadConfigFile() never throws. On success it returns a complete Config with every default
 // applied. On failure it returns every problem found (not just the first), each with the file
-// and line it refers to, so `imdsd --check-config` can print them all. Thread-safe: no shared
-// state.
+// and line it refers to, so `imdsd --check-config` can print them all. Secret files, MFA seed
+// files and OIDC key files are read, and `secret_env`/`seed_env` variables looked up, during the
+// load: a missing one is an error then, not at the first request. Thread-safe apart from reading
+// the environment (std::getenv), which must not race with setenv().
 
 #include <filesystem>
 #include <memory>
@@ -28,6 +30,10 @@ struct ConfigError {
 struct LoadOutcome {
   std::shared_ptr<const Config> config;  // null when errors is non-empty
   std::vector<ConfigError> errors;
+  // Things that load but deserve a look (inline secrets, trust policies naming accounts the
+  // config does not declare, access key ids that encode no account), in file order. Set on
+  // success and on failure; the daemon logs them at start and on reload. Never hold a secret.
+  std::vector<ConfigError> warnings;
 
   bool ok() const { return config != nullptr; }
 };

@@ -114,6 +114,155 @@ bool IsIamPolicyName(std::string_view text) {
   });
 }
 
+bool IsAccountAlias(std::string_view text) {
+  if (text.size() < 3 || text.size() > 63) return false;
+  if (text.front() == '-' || text.back() == '-' || text.find("--") != std::string_view::npos) {
+    return false;
+  }
+  return AllOf(text, [](char c) { return IsLower(c) || IsDigit(c) || c == '-'; }) &&
+         !AllOf(text, IsDigit);
+}
+
+namespace {
+
+bool IsIamTagChar(char c) {
+  return IsAlnum(c) || std::string_view(" _.:/=+-@").find(c) != std::string_view::npos;
+}
+
+bool IsUpperOrDigit(char c) { return IsDigit(c) || (c >= 'A' && c <= 'Z'); }
+
+}  // namespace
+
+std::string IamTagKeyProblem(std::string_view key) {
+  if (key.empty()) return "a tag key cannot be empty";
+  if (key.size() > 128) return "a tag key has at most 128 characters";
+  if (key.size() >= 4 && (key.substr(0, 4) == "aws:" || key.substr(0, 4) == "AWS:")) {
+    return "tag keys starting with \"aws:\" are reserved for AWS";
+  }
+  if (!AllOf(key, IsIamTagChar)) {
+    return "tag keys may only use letters, digits, spaces and _ . : / = + - @";
+  }
+  return "";
+}
+
+std::string IamTagValueProblem(std::string_view value) {
+  if (value.size() > 256) return "a tag value has at most 256 characters";
+  if (!AllOf(value, IsIamTagChar)) {
+    return "tag values may only use letters, digits, spaces and _ . : / = + - @";
+  }
+  return "";
+}
+
+bool IsLongTermAccessKeyId(std::string_view text) {
+  return text.size() == 20 && text.substr(0, 4) == "AKIA" && AllOf(text.substr(4), IsUpperOrDigit);
+}
+
+bool IsIamUniqueId(std::string_view text, std::string_view prefix) {
+  return text.size() == prefix.size() + 17 && text.substr(0, prefix.size()) == prefix &&
+         AllOf(text.substr(prefix.size()), IsUpperOrDigit);
+}
+
+bool IsSecretAccessKey(std::string_view text) {
+  return text.size() == 40 && AllOf(text, [](char c) { return Base64Value(c) >= 0; });
+}
+
+bool IsEnvVarName(std::string_view text) {
+  return !text.empty() && !IsDigit(text.front()) &&
+         AllOf(text, [](char c) { return IsAlnum(c) || c == '_'; });
+}
+
+std::optional<std::string> DecodeBase32Seed(std::string_view text) {
+  std::string out;
+  std::uint32_t buffer = 0;
+  int bits = 0;
+  bool padding = false;
+  for (char c : text) {
+    if (c == ' ') continue;
+    if (c == '=') {
+      padding = true;
+      continue;
+    }
+    if (padding) return std::nullopt;  // data after padding
+    int value = -1;
+    if (c >= 'A' && c <= 'Z') value = c - 'A';
+    if (c >= 'a' && c <= 'z') value = c - 'a';
+    if (c >= '2' && c <= '7') value = c - '2' + 26;
+    if (value < 0) return std::nullopt;
+    buffer = (buffer << 5) | static_cast<std::uint32_t>(value);
+    bits += 5;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<char>((buffer >> bits) & 0xff));
+    }
+  }
+  // Authenticator apps ignore leftover bits; so do we, but a whole unused character (5 or more
+  // bits) means the text was cut short.
+  if (bits >= 5) return std::nullopt;
+  return out;
+}
+
+bool IsThumbprint(std::string_view text) {
+  return text.size() == 40 &&
+         AllOf(text, [](char c) { return IsLowerHex(c) || (c >= 'A' && c <= 'F'); });
+}
+
+std::string OidcUrlProblem(std::string_view url) {
+  constexpr std::string_view kScheme = "https://";
+  if (url.size() > 255) return "is longer than 255 characters";
+  if (url.substr(0, kScheme.size()) != kScheme) {
+    return "does not start with https:// (IAM accepts only https issuers)";
+  }
+  std::string_view rest = url.substr(kScheme.size());
+  if (rest.find_first_of("?#") != std::string_view::npos) {
+    return "has a query or fragment; an issuer URL is https://host or https://host/path";
+  }
+  const std::size_t slash = rest.find('/');
+  std::string_view host = rest.substr(0, slash);
+  if (host.find('@') != std::string_view::npos) return "names a user; give only https://host/path";
+  if (host.find(':') != std::string_view::npos) {
+    return "has a port; IAM provider URLs carry none (the issuer must be served on 443)";
+  }
+  if (host.empty() || host.front() == '.' || host.back() == '.' || host.front() == '-' ||
+      !AllOf(host, [](char c) { return IsLower(c) || IsDigit(c) || c == '-' || c == '.'; })) {
+    return "does not have a host name (lower-case letters, digits, - and .) after https://";
+  }
+  if (slash == std::string_view::npos) return "";
+  std::string_view path = rest.substr(slash);
+  if (path.back() == '/')
+    return "ends with '/'; write the issuer without it, as tokens' iss has it";
+  if (path.find("//") != std::string_view::npos) return "has an empty path segment (\"//\")";
+  if (!AllOf(path, [](char c) { return c > ' ' && c < 0x7f && c != '\\'; })) {
+    return "has a space or a character outside printable ASCII in its path";
+  }
+  return "";
+}
+
+std::optional<GlobalArn> ParseGlobalArn(std::string_view text) {
+  // arn : partition : service : (empty region) : account : resource
+  std::vector<std::string_view> parts;
+  std::size_t start = 0;
+  while (parts.size() < 5) {
+    const std::size_t colon = text.find(':', start);
+    if (colon == std::string_view::npos) return std::nullopt;
+    parts.push_back(text.substr(start, colon - start));
+    start = colon + 1;
+  }
+  std::string_view resource = text.substr(start);
+  if (parts[0] != "arn" || parts[1].empty() || parts[2].empty() || !parts[3].empty() ||
+      !IsAccountId(parts[4]) || resource.empty()) {
+    return std::nullopt;
+  }
+  return GlobalArn{std::string(parts[1]), std::string(parts[2]), std::string(parts[4]),
+                   std::string(resource)};
+}
+
+std::optional<std::string> AccountOfPrincipal(std::string_view principal) {
+  if (IsAccountId(principal)) return std::string(principal);
+  auto arn = ParseGlobalArn(principal);
+  if (!arn || (arn->service != "iam" && arn->service != "sts")) return std::nullopt;
+  return arn->account;
+}
+
 std::optional<std::chrono::seconds> ParseDuration(std::string_view text) {
   constexpr std::size_t kMaxDigits = 9;  // keeps every sum far inside 64 bits
   if (!text.empty() && text.size() <= kMaxDigits && AllOf(text, IsDigit)) {

@@ -55,12 +55,24 @@ class ConfigTest : public ::testing::Test {
     out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   }
 
+  // Writes a file with exactly `mode` (the umask does not apply), e.g. a 0600 secret file.
+  void WriteFileWithMode(const std::string& name, const std::string& bytes, fs::perms mode) {
+    WriteFile(name, bytes);
+    fs::permissions(dir_ / name, mode, fs::perm_options::replace);
+  }
+
   fs::path dir_;
 };
 
 inline std::vector<std::pair<int, std::string>> LinesAndReasons(const LoadOutcome& outcome) {
   std::vector<std::pair<int, std::string>> out;
   for (const auto& e : outcome.errors) out.emplace_back(e.line, e.reason);
+  return out;
+}
+
+inline std::vector<std::pair<int, std::string>> WarningLines(const LoadOutcome& outcome) {
+  std::vector<std::pair<int, std::string>> out;
+  for (const auto& w : outcome.warnings) out.emplace_back(w.line, w.reason);
   return out;
 }
 
