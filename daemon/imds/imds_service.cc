@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "crypto/key_file.h"
+#include "imds/instance_identity.h"
 #include "imds/instance_tree.h"
 #include "imds/metadata_tree.h"
 #include "imds/request_path.h"
@@ -15,7 +16,9 @@ namespace imdsd::imds {
 
 struct ImdsService::State {
   TenantResolver resolver;
-  std::vector<MetadataTree> trees;  // parallel to resolver.config().instances
+  // Parallel to resolver.config().instances; each tree borrows its instance's identity.
+  std::vector<std::unique_ptr<InstanceIdentity>> identities;
+  std::vector<MetadataTree> trees;
   std::unique_ptr<TokenCodec> tokens;
 };
 
@@ -97,17 +100,24 @@ Result<std::shared_ptr<const ImdsService::State>> ImdsService::BuildState(
   std::array<std::uint8_t, TokenCodec::kKeySize> key{};
   std::copy(key_bytes.begin(), key_bytes.end(), key.begin());
 
-  const InstanceTreeInputs inputs{signer_, clock_.Now(), providers_};
+  const InstanceTreeInputs inputs{clock_.Now(), providers_};
+  std::vector<std::unique_ptr<InstanceIdentity>> identities;
   std::vector<MetadataTree> trees;
+  identities.reserve(config->instances.size());
   trees.reserve(config->instances.size());
   for (const auto& instance : config->instances) {
-    IMDSD_ASSIGN_OR_RETURN(auto tree, BuildInstanceTree(instance, inputs));
+    const auto& identity =
+        *identities.emplace_back(std::make_unique<InstanceIdentity>(instance, signer_));
+    IMDSD_ASSIGN_OR_RETURN(auto tree, BuildInstanceTree(instance, inputs, identity));
     trees.push_back(std::move(tree));
   }
+  // Identities are signed on first request; signing one now makes a signer that cannot sign
+  // fail the reload instead of every identity request afterwards.
+  if (!identities.empty()) IMDSD_RETURN_IF_ERROR(identities.front()->Prepare());
 
-  return std::shared_ptr<const State>(
-      std::make_shared<State>(State{TenantResolver(std::move(config)), std::move(trees),
-                                    std::make_unique<TokenCodec>(key, clock_, random_)}));
+  return std::shared_ptr<const State>(std::make_shared<State>(
+      State{TenantResolver(std::move(config)), std::move(identities), std::move(trees),
+            std::make_unique<TokenCodec>(key, clock_, random_)}));
 }
 
 const ImdsService::State& ImdsService::CurrentState() const {

@@ -6,15 +6,16 @@
 // http/imds_routes.cc turns an ImdsReply into status codes, headers and EC2's error pages; this
 // layer never mentions a status code.
 //
-// The service owns an immutable State (tenants, their prebuilt metadata trees and signatures)
-// built from a Config. Reload() builds a new State first and swaps it in only when that
-// succeeded, so a failed reload changes nothing. Handle() is thread-safe and never blocks on a
-// reload: each call uses one State for its whole duration. Each thread keeps its own reference
-// to the current State and refreshes it, under the mutex, only when a reload has replaced it
-// (a process-wide unique id per State says so), so requests share no lock and no reference
-// count. A replaced State is freed once every thread that used it has moved on or exited; State
-// destructors touch nothing borrowed, so that may happen after the service is gone.
-// The clock, random source, signer and providers are borrowed and must outlive the service.
+// The service owns an immutable State (tenants, their prebuilt metadata trees, identity
+// signatures made on first request; see imds/instance_identity.h) built from a Config. Reload()
+// builds a new State first and swaps it in only when that succeeded, so a failed reload changes
+// nothing. Handle() is thread-safe and never blocks on a reload: each call uses one State for its
+// whole duration. Each thread keeps its own reference to the current State and refreshes it, under
+// the mutex, only when a reload has replaced it (a process-wide unique id per State says so), so
+// requests share no lock and no reference count. A replaced State is freed once every thread that
+// used it has moved on or exited; State destructors touch nothing borrowed, so that may happen
+// after the service is gone. The clock, random source, signer and providers are borrowed and must
+// outlive the service.
 //
 // Handle() decides in this order (the first rule that applies wins):
 //  1. No instance answers the source address (TenantResolver)      -> kForbidden.
@@ -106,11 +107,11 @@ class ImdsService {
 
   ImdsReply Handle(const ImdsRequest& request) const;
 
-  // Builds the State for `config` (token key, every instance's tree, identity signatures); on
-  // success swaps it in. On error the running State is kept: kInvalidArgument for a null
-  // config or content that cannot be served (a tag key that is not a path segment...),
-  // kIoError/kPermissionDenied/kDataCorrupt for the state directory or token key, kInternal
-  // when signing an identity document fails.
+  // Builds the State for `config` (token key, every instance's tree; the first instance's
+  // identity document is signed as a probe of the signer); on success swaps it in. On error the
+  // running State is kept: kInvalidArgument for a null config or content that cannot be served
+  // (a tag key that is not a path segment...), kIoError/kPermissionDenied/kDataCorrupt for the
+  // state directory or token key, kInternal when signing the probe fails.
   Status Reload(std::shared_ptr<const config::Config> config);
 
  private:

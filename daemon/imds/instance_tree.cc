@@ -6,7 +6,6 @@
 
 #include "common/time_format.h"
 #include "imds/aws_json.h"
-#include "imds/identity_document.h"
 
 namespace imdsd::imds {
 namespace {
@@ -155,25 +154,15 @@ void AddMetaData(const config::Instance& instance, const InstanceTreeInputs& inp
 }  // namespace
 
 Result<MetadataTree> BuildInstanceTree(const config::Instance& instance,
-                                       const InstanceTreeInputs& inputs) {
-  std::string document = BuildIdentityDocument(instance);
-  auto signatures = inputs.signer.Sign(document);
-  if (!signatures.ok()) {
-    return Internal("signing the identity document of " + instance.name +
-                    " failed: " + signatures.status().message());
-  }
-
+                                       const InstanceTreeInputs& inputs,
+                                       const DynamicSubtree& identity) {
   MetadataTreeBuilder builder;
   Dir root = builder.Root();
 
   Dir dynamic = root.AddDirectory("dynamic");
   dynamic.AddDirectory("fws").AddLeaf("instance-monitoring", "disabled");
   // EC2 documents a dsa2048 entry too; we have no DSA key, so it is absent.
-  Dir identity = dynamic.AddDirectory("instance-identity");
-  identity.AddLeaf("document", std::move(document));
-  identity.AddLeaf("pkcs7", std::move(signatures->pkcs7));
-  identity.AddLeaf("rsa2048", std::move(signatures->rsa2048));
-  identity.AddLeaf("signature", std::move(signatures->signature));
+  dynamic.Mount("instance-identity", identity);
 
   AddMetaData(instance, inputs, root.AddDirectory("meta-data"));
   if (instance.user_data) root.AddLeaf("user-data", *instance.user_data);

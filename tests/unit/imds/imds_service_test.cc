@@ -272,7 +272,7 @@ TEST_F(ImdsServiceTest, DynamicListings) {
   EXPECT_EQ(Body("/latest/dynamic/instance-identity/"), "document\npkcs7\nrsa2048\nsignature");
 }
 
-TEST_F(ImdsServiceTest, IdentityDocumentAndSignaturesBuiltOnce) {
+TEST_F(ImdsServiceTest, IdentityDocumentAndSignaturesServedAndSignedOnce) {
   const std::string document = Body("/latest/dynamic/instance-identity/document");
   EXPECT_EQ(document, BuildIdentityDocument(config_.instances[0]));
   EXPECT_THAT(document, HasSubstr("  \"instanceId\" : \"i-0123456789abcdef0\",\n"));
@@ -281,7 +281,48 @@ TEST_F(ImdsServiceTest, IdentityDocumentAndSignaturesBuiltOnce) {
   EXPECT_EQ(Body("/latest/dynamic/instance-identity/signature"), expected.signature);
   EXPECT_EQ(Body("/latest/dynamic/instance-identity/pkcs7"), expected.pkcs7);
   EXPECT_EQ(Body("/latest/dynamic/instance-identity/rsa2048"), expected.rsa2048);
-  EXPECT_EQ(signer_.sign_calls(), calls_before);  // requests never sign
+  EXPECT_EQ(signer_.sign_calls(), calls_before);  // the first instance was signed by Create()
+}
+
+TEST_F(ImdsServiceTest, OtherInstancesAreSignedOnFirstRequestOnly) {
+  const std::string token = TokenFor(kDb);
+  const int after_create = signer_.sign_calls();
+  EXPECT_EQ(Body("/latest/meta-data/instance-id", kDb, token), "i-0fedcba9876543210");
+  EXPECT_EQ(signer_.sign_calls(), after_create);  // other paths never sign
+
+  const std::string document = Body("/latest/dynamic/instance-identity/document", kDb, token);
+  EXPECT_EQ(document, BuildIdentityDocument(config_.instances[1]));
+  EXPECT_EQ(signer_.sign_calls(), after_create + 1);
+  EXPECT_EQ(Body("/latest/dynamic/instance-identity/signature", kDb, token),
+            signer_.Sign(document)->signature);
+  const int after_first = signer_.sign_calls();
+  for (int i = 0; i < 3; ++i) Body("/latest/dynamic/instance-identity/pkcs7", kDb, token);
+  EXPECT_EQ(signer_.sign_calls(), after_first);
+}
+
+TEST_F(ImdsServiceTest, ReloadSignsTheNewDocument) {
+  const std::string before = Body("/latest/dynamic/instance-identity/signature");
+  config::Config changed = config_;
+  changed.instances[0].instance_type = "m7g.large";
+  ASSERT_OK(ReloadWith(changed));
+  const std::string document = Body("/latest/dynamic/instance-identity/document");
+  EXPECT_THAT(document, HasSubstr("\"m7g.large\""));
+  const std::string after = Body("/latest/dynamic/instance-identity/signature");
+  EXPECT_NE(after, before);
+  EXPECT_EQ(after, signer_.Sign(document)->signature);
+}
+
+TEST_F(ImdsServiceTest, LateSigningFailureAnswersNotFoundAndRetries) {
+  const std::string token = TokenFor(kDb);
+  signer_.set_fail(true);
+  EXPECT_EQ(Get("/latest/dynamic/instance-identity/signature", kDb, token).outcome,
+            Outcome::kNotFound);
+  EXPECT_EQ(Body("/latest/dynamic/instance-identity/", kDb, token),
+            "document\npkcs7\nrsa2048\nsignature");
+  signer_.set_fail(false);
+  const std::string document = Body("/latest/dynamic/instance-identity/document", kDb, token);
+  EXPECT_EQ(Body("/latest/dynamic/instance-identity/signature", kDb, token),
+            signer_.Sign(document)->signature);
 }
 
 TEST_F(ImdsServiceTest, SigningFailureFailsCreate) {

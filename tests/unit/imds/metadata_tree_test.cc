@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "imds/instance_tree.h"
 #include "imds_fixture.h"
 
 namespace imdsd::imds {
@@ -108,6 +109,40 @@ TEST_F(MetadataTreeTest, DuplicateNamesAreRejected) {
   root.AddLeaf("ami", "1");
   root.AddDirectory("ami");
   EXPECT_THAT(std::move(builder).Finish(), StatusIs(ErrorCode::kInvalidArgument));
+}
+
+TEST_F(MetadataTreeTest, EveryEntryOfAWideAndDeepTreeIsFound) {
+  MetadataTreeBuilder builder;
+  auto root = builder.Root();
+  // Prefixes, case and punctuation, so the binary search sees byte order at work.
+  const std::vector<std::string> names = {"a", "ab", "a-b", "B", "b", "abc", "a0", "z", "Z_"};
+  for (const std::string& name : names) {
+    auto dir = root.AddDirectory("d" + name);
+    dir.AddLeaf(name, "value of " + name);
+    dir.AddDirectory("deeper").AddDirectory(name).AddLeaf("leaf", name);
+    root.AddLeaf(name, name + "!");
+  }
+  auto tree = std::move(builder).Finish();
+  ASSERT_OK(tree);
+  for (const std::string& name : names) {
+    const std::string dir = "d" + name;
+    EXPECT_EQ(Find(*tree, {name}).body, name + "!");
+    EXPECT_EQ(Find(*tree, {dir}).body, name < "deeper" ? name + "\ndeeper/" : "deeper/\n" + name);
+    EXPECT_EQ(Find(*tree, {dir, name}).body, "value of " + name);
+    EXPECT_EQ(Find(*tree, {dir, "deeper", name, "leaf"}).body, name);
+    EXPECT_EQ(Find(*tree, {dir, "deeper", name + "x"}).kind, Kind::kNotFound);
+  }
+  EXPECT_EQ(Find(*tree, {"A"}).kind, Kind::kNotFound);
+  EXPECT_EQ(Find(*tree, {"zz"}).kind, Kind::kNotFound);
+  EXPECT_EQ(Find(*tree, {"0"}).kind, Kind::kNotFound);
+}
+
+TEST_F(MetadataTreeTest, AnInstanceTreeIsCompact) {
+  auto tree = BuildInstanceTree(instance_, InstanceTreeInputs{}, subtree_);
+  ASSERT_OK(tree);
+  EXPECT_EQ(Find(*tree, {"meta-data", "instance-id"}).body, instance_.instance_id);
+  // About 60 entries with their values and listings; the map-based tree took over 11 KB.
+  EXPECT_LT(tree->MemoryBytes(), 6000u);
 }
 
 }  // namespace
