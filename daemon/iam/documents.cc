@@ -1,5 +1,8 @@
 #include "iam/documents.h"
 
+#include <array>
+#include <cstddef>
+
 #include "common/time_format.h"
 #include "imds/aws_json.h"
 
@@ -28,6 +31,31 @@ std::string CredentialDocument(const sts::Credential& credential, CredentialForm
     json.AddString("AccountId", credential.account_id.ToString());
   }
   return json.Build();
+}
+
+const std::string& RenderedCredentialDocument(
+    const std::shared_ptr<const sts::Credential>& credential, CredentialFormat format) {
+  struct Memo {
+    std::shared_ptr<const sts::Credential> credential;
+    CredentialFormat format = CredentialFormat::kLegacy;
+    std::string document;
+  };
+  // A few entries, replaced in turn: enough for a thread that alternates between the formats or
+  // serves a handful of busy tenants, small enough to search linearly.
+  constexpr std::size_t kMemoSize = 4;
+  thread_local std::array<Memo, kMemoSize> memo;
+  thread_local std::size_t next = 0;
+  for (const Memo& entry : memo) {
+    if (entry.credential == credential && entry.format == format) {
+      return entry.document;
+    }
+  }
+  Memo& entry = memo[next];
+  next = (next + 1) % kMemoSize;
+  entry.document = CredentialDocument(*credential, format);
+  entry.credential = credential;
+  entry.format = format;
+  return entry.document;
 }
 
 }  // namespace imdsd::iam

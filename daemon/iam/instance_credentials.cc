@@ -227,8 +227,8 @@ imds::LookupResult InstanceCredentials::LookupCredentials(
   if (segments.empty()) return {LookupResult::Kind::kListing, std::string(role)};
   if (segments[0] != role) return {};
   return {LookupResult::Kind::kValue,
-          CredentialDocument(*credential,
-                             extended ? CredentialFormat::kExtended : CredentialFormat::kLegacy)};
+          RenderedCredentialDocument(
+              credential, extended ? CredentialFormat::kExtended : CredentialFormat::kLegacy)};
 }
 
 std::shared_ptr<const InstanceCredentials::Snapshot> InstanceCredentials::CurrentSnapshot() const {
