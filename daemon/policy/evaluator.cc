@@ -3,49 +3,11 @@
 #include <algorithm>
 #include <utility>
 
+#include "policy/condition.h"
 #include "policy/wildcard.h"
 
 namespace imdsd::policy {
 namespace {
-
-bool IsAccountId(std::string_view text) {
-  return text.size() == 12 &&
-         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-// The account of {"AWS": "123456789012"} or {"AWS": "arn:PARTITION:iam::123456789012:root"};
-// empty for any other value.
-std::string_view AccountOf(std::string_view id) {
-  if (IsAccountId(id)) return id;
-  constexpr std::string_view kRootSuffix = ":root";
-  constexpr std::string_view kIam = ":iam::";
-  if (id.rfind("arn:", 0) != 0 || id.size() < kRootSuffix.size() ||
-      id.substr(id.size() - kRootSuffix.size()) != kRootSuffix) {
-    return {};
-  }
-  std::size_t iam = id.find(kIam);
-  if (iam == std::string_view::npos) return {};
-  std::string_view account = id.substr(iam + kIam.size());
-  account.remove_suffix(kRootSuffix.size());
-  return IsAccountId(account) ? account : std::string_view();
-}
-
-bool IdMatches(const PrincipalId& entry, const Principal& who) {
-  if (entry.kind == PrincipalKind::kAws && entry.id == "*") return true;  // everyone
-  if (entry.kind != who.kind) return false;
-  if (entry.kind == PrincipalKind::kAws) {
-    std::string_view account = AccountOf(entry.id);
-    if (!account.empty()) return who.account_id == account;
-  }
-  return entry.id == who.id;
-}
-
-bool PrincipalMatches(const PrincipalSet& set, const Principal& who) {
-  bool listed =
-      set.anyone || std::any_of(set.ids.begin(), set.ids.end(),
-                                [&](const PrincipalId& id) { return IdMatches(id, who); });
-  return set.negated ? !listed : listed;
-}
 
 bool PatternsMatch(const PatternSet& set, std::string_view value, Case match_case) {
   bool listed = std::any_of(set.patterns.begin(), set.patterns.end(), [&](const std::string& p) {
@@ -54,15 +16,12 @@ bool PatternsMatch(const PatternSet& set, std::string_view value, Case match_cas
   return set.negated ? !listed : listed;
 }
 
-struct ConditionVerdict {
-  bool holds = true;
-  std::string why;  // when it does not hold
-};
-
-// The one place conditions are decided. Not evaluated yet: any Condition counts as not satisfied
-// (see evaluator.h). The STS endpoint replaces this with real operators over request keys.
-ConditionVerdict ConditionsHold(const Statement& statement, const RequestContext& /*request*/) {
+ConditionVerdict ConditionsHold(const Statement& statement, const RequestContext& request,
+                                bool policy_variables) {
   if (statement.conditions.empty()) return {};
+  if (request.keys != nullptr) {
+    return EvaluateConditions(statement.conditions, *request.keys, policy_variables);
+  }
   const Condition& first = statement.conditions.front();
   return {false, "only under a Condition (" + first.operator_text + " on " + first.key +
                      (statement.conditions.size() > 1 ? ", ..." : "") +
@@ -74,34 +33,6 @@ std::string StatementName(const Policy& policy, std::size_t index) {
   const std::string& sid = policy.statements[index].sid;
   if (!sid.empty()) name += " (Sid " + JsonQuote(sid) + ")";
   return name;
-}
-
-std::string DescribePrincipalSet(const PrincipalSet& set) {
-  std::string out;
-  if (set.anyone) {
-    out = "\"*\"";
-  } else {
-    out = "{";
-    for (PrincipalKind kind : {PrincipalKind::kAws, PrincipalKind::kService,
-                               PrincipalKind::kFederated, PrincipalKind::kCanonicalUser}) {
-      std::vector<std::string> ids;
-      for (const PrincipalId& id : set.ids) {
-        if (id.kind == kind) ids.push_back(JsonQuote(id.id));
-      }
-      if (ids.empty()) continue;
-      if (out.size() > 1) out += ", ";
-      out += JsonQuote(PrincipalKindName(kind)) + ": ";
-      if (ids.size() == 1) {
-        out += ids.front();
-      } else {
-        out += "[";
-        for (std::size_t i = 0; i < ids.size(); ++i) out += (i == 0 ? "" : ", ") + ids[i];
-        out += "]";
-      }
-    }
-    out += "}";
-  }
-  return set.negated ? "everyone except " + out : out;
 }
 
 std::string DescribePatterns(const PatternSet& set) {
@@ -121,69 +52,93 @@ std::string DescribeRequest(const RequestContext& request) {
 
 }  // namespace
 
-Principal Principal::Service(std::string name) {
-  return Principal{PrincipalKind::kService, std::move(name), ""};
-}
-
-std::string DescribePrincipal(const Principal& principal) {
-  return "{" + JsonQuote(PrincipalKindName(principal.kind)) + ": " + JsonQuote(principal.id) + "}";
-}
-
 Decision Evaluate(const Policy& policy, const RequestContext& request) {
+  const bool policy_variables = policy.version == "2012-10-17";
   std::optional<std::size_t> allowed_by;
-  std::vector<std::string> near_misses;     // why statements that almost applied did not
-  std::vector<std::string> skipped_denies;  // Deny statements set aside for their Condition
+  PrincipalMatch allowed_match = PrincipalMatch::kNone;
+  std::vector<NearMiss> condition_misses;  // Allows that failed only their Condition
+  std::vector<NearMiss> other_misses;      // Allows that missed in principal, action or resource
+  std::vector<NearMiss> skipped_denies;    // Denies that failed only their Condition
   for (std::size_t i = 0; i < policy.statements.size(); ++i) {
     const Statement& statement = policy.statements[i];
-    const bool principal_ok = !request.principal || !statement.principal ||
-                              PrincipalMatches(*statement.principal, *request.principal);
+    const bool checks_principal = request.principal && statement.principal;
+    const PrincipalMatch match = checks_principal
+                                     ? MatchPrincipal(*statement.principal, *request.principal)
+                                     : PrincipalMatch::kNone;
+    const bool principal_ok = !checks_principal || match != PrincipalMatch::kNone;
     const bool action_ok = PatternsMatch(statement.action, request.action, Case::kInsensitive);
     const bool resource_ok =
         !request.resource || !statement.resource ||
         PatternsMatch(*statement.resource, *request.resource, Case::kSensitive);
     const bool allow = statement.effect == Effect::kAllow;
     if (principal_ok && action_ok && resource_ok) {
-      ConditionVerdict verdict = ConditionsHold(statement, request);
+      ConditionVerdict verdict = ConditionsHold(statement, request, policy_variables);
       if (!verdict.holds) {
-        std::string note =
-            StatementName(policy, i) + (allow ? " allows" : " denies") + " it " + verdict.why;
-        (allow ? near_misses : skipped_denies).push_back(std::move(note));
+        std::string why = StatementName(policy, i);
+        if (request.keys == nullptr) {
+          why += (allow ? " allows it " : " denies it ") + verdict.why;
+        } else {
+          why += (allow ? " allows it, but " : " would deny it, but ") + verdict.why;
+        }
+        (allow ? condition_misses : skipped_denies)
+            .push_back(NearMiss{i, statement.sid, statement.effect, StatementPart::kCondition,
+                                std::move(why)});
         continue;
       }
       if (!allow) {
-        return Decision{Outcome::kExplicitDeny, i, statement.sid,
-                        StatementName(policy, i) + " denies " + DescribeRequest(request) +
-                            ", and an explicit Deny overrides every Allow"};
+        std::string reason = StatementName(policy, i) + " denies " + DescribeRequest(request) +
+                             ", and an explicit Deny overrides every Allow";
+        if (checks_principal) {
+          std::string gap = ExplainNotPrincipalGap(*statement.principal, *request.principal);
+          if (!gap.empty()) reason += " (" + gap + ")";
+        }
+        Decision decision{Outcome::kExplicitDeny, i, statement.sid, match, std::move(reason), {}};
+        return decision;
       }
-      if (!allowed_by) allowed_by = i;
+      if (!allowed_by || match > allowed_match) {
+        allowed_by = i;
+        allowed_match = match;
+      }
       continue;
     }
     // Allow statements that miss in exactly one part are what a person most likely meant.
     if (!allow || principal_ok + action_ok + resource_ok != 2) continue;
+    NearMiss miss{i, statement.sid, statement.effect, StatementPart::kPrincipal,
+                  StatementName(policy, i)};
     if (!principal_ok) {
-      near_misses.push_back(StatementName(policy, i) + " allows " + request.action +
-                            " but only to " + DescribePrincipalSet(*statement.principal));
+      miss.why += " allows " + request.action + " but only to " +
+                  DescribePrincipalSet(*statement.principal);
     } else if (!action_ok) {
-      near_misses.push_back(
-          StatementName(policy, i) +
-          (request.principal ? " names the principal but allows only " : " allows only ") +
-          DescribePatterns(statement.action));
+      miss.part = StatementPart::kAction;
+      miss.why += (request.principal ? " names the principal but allows only " : " allows only ") +
+                  DescribePatterns(statement.action);
     } else {
-      near_misses.push_back(StatementName(policy, i) + " allows " + request.action +
-                            " but only on " + DescribePatterns(*statement.resource));
+      miss.part = StatementPart::kResource;
+      miss.why +=
+          " allows " + request.action + " but only on " + DescribePatterns(*statement.resource);
     }
+    other_misses.push_back(std::move(miss));
   }
+  Decision decision;
   if (allowed_by) {
-    std::string reason = StatementName(policy, *allowed_by) + " allows " + DescribeRequest(request);
-    for (const std::string& note : skipped_denies) reason += "; " + note;
-    return Decision{Outcome::kAllow, *allowed_by, policy.statements[*allowed_by].sid, reason};
+    decision.outcome = Outcome::kAllow;
+    decision.statement = allowed_by;
+    decision.sid = policy.statements[*allowed_by].sid;
+    decision.principal_match = allowed_match;
+    decision.reason = StatementName(policy, *allowed_by) + " allows " + DescribeRequest(request);
+    for (const NearMiss& note : skipped_denies) decision.reason += "; " + note.why;
+    decision.near_misses = std::move(skipped_denies);
+    return decision;
   }
-  near_misses.insert(near_misses.end(), skipped_denies.begin(), skipped_denies.end());
-  std::string reason = "no statement allows " + DescribeRequest(request);
-  for (std::size_t i = 0; i < near_misses.size(); ++i) {
-    reason += (i == 0 ? ": " : "; ") + near_misses[i];
+  decision.near_misses = std::move(condition_misses);
+  for (auto* more : {&other_misses, &skipped_denies}) {
+    std::move(more->begin(), more->end(), std::back_inserter(decision.near_misses));
   }
-  return Decision{Outcome::kImplicitDeny, std::nullopt, "", reason};
+  decision.reason = "no statement allows " + DescribeRequest(request);
+  for (std::size_t i = 0; i < decision.near_misses.size(); ++i) {
+    decision.reason += (i == 0 ? ": " : "; ") + decision.near_misses[i].why;
+  }
+  return decision;
 }
 
 }  // namespace imdsd::policy

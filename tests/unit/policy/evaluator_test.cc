@@ -206,5 +206,112 @@ TEST_F(EvaluatorTest, DescribePrincipal) {
             "{\"Service\": \"ec2.amazonaws.com\"}");
 }
 
+TEST_F(EvaluatorTest, WithKeysConditionsAreEvaluated) {
+  Policy policy = Parse(R"({"Sid": "Partner", "Effect": "Allow",
+      "Principal": {"AWS": "arn:aws:iam::444455556666:root"}, "Action": "sts:AssumeRole",
+      "Condition": {"StringEquals": {"sts:ExternalId": "xyz"}}})");
+  ConditionContext keys;
+  RequestContext request{Principal::Aws("arn:aws:iam::444455556666:user/deputy", "444455556666"),
+                         "sts:AssumeRole", std::nullopt, &keys};
+  Decision missing = Evaluate(policy, request);
+  EXPECT_EQ(missing.outcome, Outcome::kImplicitDeny);
+  EXPECT_EQ(missing.reason,
+            "no statement allows principal {\"AWS\": \"arn:aws:iam::444455556666:user/deputy\"} "
+            "the action sts:AssumeRole: Statement[0] (Sid \"Partner\") allows it, but condition "
+            "sts:ExternalId StringEquals failed: the request has no sts:ExternalId");
+  ASSERT_EQ(missing.near_misses.size(), 1u);
+  EXPECT_EQ(missing.near_misses[0].part, StatementPart::kCondition);
+  EXPECT_EQ(missing.near_misses[0].sid, "Partner");
+
+  keys.Set(keys::kExternalId, std::string("abc"));
+  EXPECT_THAT(Evaluate(policy, request).reason,
+              HasSubstr("condition sts:ExternalId StringEquals failed: request has 'abc', policy "
+                        "wants 'xyz'"));
+  keys.Set(keys::kExternalId, std::string("xyz"));
+  Decision allowed = Evaluate(policy, request);
+  EXPECT_TRUE(allowed.allowed()) << allowed.reason;
+  EXPECT_EQ(allowed.principal_match, PrincipalMatch::kAccount);
+  EXPECT_TRUE(allowed.near_misses.empty());
+}
+
+TEST_F(EvaluatorTest, DenyWithAHoldingConditionDenies) {
+  Policy policy = Parse(std::string(kEc2Allow) + R"(, {"Sid": "NoMfaNoEntry", "Effect": "Deny",
+      "Principal": "*", "Action": "sts:AssumeRole",
+      "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}}})");
+  ConditionContext keys;
+  RequestContext request = Ec2AssumeRole();
+  request.keys = &keys;
+  EXPECT_EQ(Evaluate(policy, request).outcome, Outcome::kExplicitDeny);  // absent: IfExists holds
+  keys.Set(keys::kMultiFactorAuthPresent, std::string("true"));
+  Decision d = Evaluate(policy, request);
+  EXPECT_TRUE(d.allowed());
+  EXPECT_EQ(d.reason,
+            "Statement[0] allows principal {\"Service\": \"ec2.amazonaws.com\"} the action "
+            "sts:AssumeRole; Statement[1] (Sid \"NoMfaNoEntry\") would deny it, but condition "
+            "aws:MultiFactorAuthPresent BoolIfExists failed: request has 'true', policy wants "
+            "'false'");
+  ASSERT_EQ(d.near_misses.size(), 1u);
+  EXPECT_EQ(d.near_misses[0].effect, Effect::kDeny);
+}
+
+TEST_F(EvaluatorTest, ConditionMissesComeBeforeOtherNearMisses) {
+  Policy policy = Parse(R"({"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
+      "Action": "sts:AssumeRole"}, {"Effect": "Allow", "Principal": {"Service":
+      "ec2.amazonaws.com"}, "Action": "sts:AssumeRole",
+      "Condition": {"StringEquals": {"aws:SourceAccount": "111122223333"}}})");
+  ConditionContext keys;
+  RequestContext request = Ec2AssumeRole();
+  request.keys = &keys;
+  Decision d = Evaluate(policy, request);
+  ASSERT_EQ(d.near_misses.size(), 2u);
+  EXPECT_EQ(d.near_misses[0].statement, 1u);
+  EXPECT_EQ(d.near_misses[1].statement, 0u);
+  EXPECT_EQ(d.near_misses[1].part, StatementPart::kPrincipal);
+  EXPECT_THAT(d.reason, HasSubstr(": Statement[1] allows it, but condition aws:SourceAccount "
+                                  "StringEquals failed: the request has no aws:SourceAccount; "
+                                  "Statement[0] allows sts:AssumeRole but only to"));
+}
+
+TEST_F(EvaluatorTest, PolicyVariablesNeedTheCurrentVersion) {
+  ConditionContext keys;
+  keys.Set(keys::kUserName, std::string("alice"));
+  keys.Set(keys::kRoleSessionName, std::string("alice"));
+  const std::string statement = R"({"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole",
+      "Condition": {"StringEquals": {"sts:RoleSessionName": "${aws:username}"}}})";
+  RequestContext request = Ec2AssumeRole();
+  request.keys = &keys;
+  EXPECT_TRUE(Evaluate(Parse(statement), request).allowed());
+  auto old = ParsePolicy(R"({"Version": "2008-10-17", "Statement": )" + statement + "}",
+                         PolicyKind::kTrust);
+  ASSERT_TRUE(old.ok());
+  EXPECT_FALSE(Evaluate(*old, request).allowed());
+}
+
+TEST_F(EvaluatorTest, TheMostSpecificAllowDecides) {
+  Policy policy = Parse(R"({"Sid": "Account", "Effect": "Allow", "Principal": {"AWS":
+      "111122223333"}, "Action": "sts:AssumeRole"}, {"Sid": "Role", "Effect": "Allow",
+      "Principal": {"AWS": "arn:aws:iam::111122223333:role/r"}, "Action": "sts:AssumeRole"})");
+  RequestContext request{Principal::Aws("arn:aws:sts::111122223333:assumed-role/r/s",
+                                        "111122223333", "arn:aws:iam::111122223333:role/r"),
+                         "sts:AssumeRole", std::nullopt};
+  Decision d = Evaluate(policy, request);
+  EXPECT_TRUE(d.allowed());
+  EXPECT_EQ(d.statement, std::optional<std::size_t>(1));
+  EXPECT_EQ(d.sid, "Role");
+  EXPECT_EQ(d.principal_match, PrincipalMatch::kParent);
+}
+
+TEST_F(EvaluatorTest, NotPrincipalDenyExplainsWhatItLacks) {
+  Policy policy = Parse(R"({"Effect": "Allow", "Principal": {"AWS": "111122223333"},
+      "Action": "sts:AssumeRole"}, {"Effect": "Deny", "NotPrincipal": {"AWS":
+      "arn:aws:iam::111122223333:user/alice"}, "Action": "sts:AssumeRole"})");
+  RequestContext request{Principal::Aws("arn:aws:iam::111122223333:user/alice", "111122223333"),
+                         "sts:AssumeRole", std::nullopt};
+  Decision d = Evaluate(policy, request);
+  EXPECT_EQ(d.outcome, Outcome::kExplicitDeny);
+  EXPECT_THAT(d.reason, HasSubstr("an explicit Deny overrides every Allow (its NotPrincipal does "
+                                  "not list the account 111122223333; IAM leaves a caller out"));
+}
+
 }  // namespace
 }  // namespace imdsd::policy

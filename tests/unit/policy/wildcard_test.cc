@@ -1,5 +1,7 @@
 #include "policy/wildcard.h"
 
+#include <vector>
+
 #include <gtest/gtest.h>
 
 namespace imdsd::policy {
@@ -45,6 +47,18 @@ TEST(WildcardTest, BacktracksAcrossRepeatedPrefixes) {
       WildcardMatch("arn:aws:s3:::bucket/*/key", "arn:aws:s3:::bucket/a/b/key", Case::kSensitive));
   EXPECT_FALSE(
       WildcardMatch("arn:aws:s3:::bucket/*/key", "arn:aws:s3:::bucket/key", Case::kSensitive));
+}
+
+TEST(WildcardTest, LiteralPositionsMatchOnlyThemselves) {
+  // "a*b" where the '*' came from ${*}: only the text "a*b" matches.
+  const std::vector<bool> star_literal = {false, true, false};
+  EXPECT_TRUE(WildcardMatch("a*b", "a*b", Case::kSensitive, star_literal));
+  EXPECT_FALSE(WildcardMatch("a*b", "axb", Case::kSensitive, star_literal));
+  EXPECT_FALSE(WildcardMatch("a*b", "ab", Case::kSensitive, star_literal));
+  EXPECT_TRUE(WildcardMatch("a?*", "a?xyz", Case::kSensitive, {false, true, false}));
+  EXPECT_FALSE(WildcardMatch("a?*", "abxyz", Case::kSensitive, {false, true, false}));
+  // An empty mask means no literal positions.
+  EXPECT_TRUE(WildcardMatch("a*b", "axxb", Case::kSensitive, {}));
 }
 
 }  // namespace
