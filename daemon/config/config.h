@@ -6,6 +6,10 @@
 // pointer; requests keep the snapshot they started with. Every default has been applied by
 // the loader, so consumers never re-derive one. Thread-safe because it is never mutated after
 // loading.
+//
+// It holds secrets (users' secret access keys, MFA seeds) as SecretValue, which cannot be
+// formatted into a log line; nothing in config/ prints a Config. Key and policy files were read
+// at load, so consumers never touch the file system for them.
 
 #include <chrono>
 #include <cstdint>

@@ -1099,20 +1099,22 @@ class SecretReader {
   ErrorList& errors_;
 };
 
-// Deterministic bytes from a seed text, so the access key id an error message suggests is the
-// same on every run.
+// Deterministic bytes from a seed text (SplitMix64 over its FNV-1a hash), so the access key id
+// an error message suggests is the same on every run. Not for anything secret.
 class SeededBytes final : public RandomSource {
  public:
-  explicit SeededBytes(std::string seed) : seed_(std::move(seed)) {}
+  explicit SeededBytes(std::string_view seed) : state_(Fnv1a64(seed)) {}
   void Fill(std::span<std::uint8_t> out) override {
     for (std::uint8_t& byte : out) {
-      byte = static_cast<std::uint8_t>(Fnv1a64(seed_ + "/" + std::to_string(counter_++)) >> 24);
+      std::uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
+      z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+      z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+      byte = static_cast<std::uint8_t>(z ^ (z >> 31));
     }
   }
 
  private:
-  std::string seed_;
-  std::uint64_t counter_ = 0;
+  std::uint64_t state_;
 };
 
 // The accounts of the configuration (`accounts:` and the top-level account_id) and how the

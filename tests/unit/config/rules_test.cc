@@ -124,5 +124,108 @@ TEST(RulesTest, QuoteEscapesAndShortens) {
   EXPECT_EQ(Quote(std::string(70, 'x')), "\"" + std::string(60, 'x') + "...\"");
 }
 
+TEST(RulesTest, AccountAliasesFollowIam) {
+  EXPECT_TRUE(IsAccountAlias("trusting"));
+  EXPECT_TRUE(IsAccountAlias("lab-2"));
+  EXPECT_TRUE(IsAccountAlias("abc"));
+  EXPECT_TRUE(IsAccountAlias(std::string(63, 'a')));
+  EXPECT_FALSE(IsAccountAlias(std::string(64, 'a')));
+  EXPECT_FALSE(IsAccountAlias("ab"));
+  EXPECT_FALSE(IsAccountAlias("-lab"));
+  EXPECT_FALSE(IsAccountAlias("lab-"));
+  EXPECT_FALSE(IsAccountAlias("la--b"));
+  EXPECT_FALSE(IsAccountAlias("Lab"));
+  EXPECT_FALSE(IsAccountAlias("la_b"));
+  EXPECT_FALSE(IsAccountAlias("123456789012"));  // would read as an account id
+}
+
+TEST(RulesTest, IamTags) {
+  EXPECT_EQ(IamTagKeyProblem("cost-center"), "");
+  EXPECT_EQ(IamTagKeyProblem("team name/a:b=c+d@e_f.g"), "");
+  EXPECT_EQ(IamTagKeyProblem(std::string(128, 'k')), "");
+  EXPECT_NE(IamTagKeyProblem(std::string(129, 'k')), "");
+  EXPECT_NE(IamTagKeyProblem(""), "");
+  EXPECT_NE(IamTagKeyProblem("aws:team"), "");
+  EXPECT_NE(IamTagKeyProblem("a;b"), "");
+  EXPECT_EQ(IamTagValueProblem(""), "");
+  EXPECT_EQ(IamTagValueProblem(std::string(256, 'v')), "");
+  EXPECT_NE(IamTagValueProblem(std::string(257, 'v')), "");
+  EXPECT_NE(IamTagValueProblem("a\nb"), "");
+}
+
+TEST(RulesTest, KeyAndIdShapes) {
+  EXPECT_TRUE(IsLongTermAccessKeyId("AKIAIOSFODNN7EXAMPLE"));
+  EXPECT_TRUE(IsLongTermAccessKeyId("AKIARZPUZDIKFLPK3PXP"));
+  EXPECT_FALSE(IsLongTermAccessKeyId("ASIARZPUZDIKFLPK3PXP"));
+  EXPECT_FALSE(IsLongTermAccessKeyId("AKIArzpuzdikflpk3pxp"));
+  EXPECT_FALSE(IsLongTermAccessKeyId("AKIARZPUZDIKFLPK3PX"));
+  EXPECT_TRUE(IsIamUniqueId("AIDAJQABLZS4A3QDU576Q", "AIDA"));
+  EXPECT_FALSE(IsIamUniqueId("AROAJQABLZS4A3QDU576Q", "AIDA"));
+  EXPECT_FALSE(IsIamUniqueId("AIDAJQABLZS4A3QDU576", "AIDA"));
+  EXPECT_TRUE(IsSecretAccessKey("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"));
+  EXPECT_FALSE(IsSecretAccessKey("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKE"));
+  EXPECT_FALSE(IsSecretAccessKey("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKE="));
+  EXPECT_TRUE(IsEnvVarName("ALICE_SECRET_1"));
+  EXPECT_TRUE(IsEnvVarName("_x"));
+  EXPECT_FALSE(IsEnvVarName("1X"));
+  EXPECT_FALSE(IsEnvVarName("A-B"));
+  EXPECT_FALSE(IsEnvVarName(""));
+  EXPECT_TRUE(IsThumbprint("9e99a48a9960b14926bb7f3b02e22da2b0ab7280"));
+  EXPECT_TRUE(IsThumbprint("9E99A48A9960B14926BB7F3B02E22DA2B0AB7280"));
+  EXPECT_FALSE(IsThumbprint("9e99a48a9960b14926bb7f3b02e22da2b0ab728"));
+  EXPECT_FALSE(IsThumbprint("9e99a48a9960b14926bb7f3b02e22da2b0ab728g"));
+}
+
+TEST(RulesTest, Base32SeedsAsAuthenticatorAppsWriteThem) {
+  const std::string hello("Hello!\xde\xad\xbe\xef", 10);
+  EXPECT_EQ(DecodeBase32Seed("JBSWY3DPEHPK3PXP"), hello);
+  EXPECT_EQ(DecodeBase32Seed("jbsw y3dp ehpk 3pxp"), hello);
+  EXPECT_EQ(DecodeBase32Seed("MZXW6==="), "foo");  // RFC 4648 test vector, padded
+  EXPECT_EQ(DecodeBase32Seed("MZXW6"), "foo");
+  EXPECT_EQ(DecodeBase32Seed(""), "");
+  EXPECT_EQ(DecodeBase32Seed("MZXW6YTBOI======"), "foobar");
+  EXPECT_EQ(DecodeBase32Seed("JBSWY3DPEHPK3PX1"), std::nullopt);   // 1 is not base32
+  EXPECT_EQ(DecodeBase32Seed("JBSWY3DP=EHPK3PXP"), std::nullopt);  // data after padding
+  EXPECT_EQ(DecodeBase32Seed("MZXW6Y"), std::nullopt);             // a character short of "foob"
+}
+
+TEST(RulesTest, OidcProviderUrls) {
+  EXPECT_EQ(OidcUrlProblem("https://token.actions.githubusercontent.com"), "");
+  EXPECT_EQ(OidcUrlProblem("https://idp.example.com/realms/lab"), "");
+  EXPECT_EQ(OidcUrlProblem("https://oidc.eks.us-east-1.amazonaws.com/id/ABC123"), "");
+  EXPECT_NE(OidcUrlProblem("http://idp.example.com"), "");
+  EXPECT_NE(OidcUrlProblem("idp.example.com"), "");
+  EXPECT_NE(OidcUrlProblem("https://idp.example.com:8443"), "");
+  EXPECT_NE(OidcUrlProblem("https://idp.example.com/"), "");
+  EXPECT_NE(OidcUrlProblem("https://idp.example.com/a?b=c"), "");
+  EXPECT_NE(OidcUrlProblem("https://idp.example.com/a#b"), "");
+  EXPECT_NE(OidcUrlProblem("https://user@idp.example.com"), "");
+  EXPECT_NE(OidcUrlProblem("https://IDP.example.com"), "");
+  EXPECT_NE(OidcUrlProblem("https://"), "");
+  EXPECT_NE(OidcUrlProblem("https://idp.example.com/a//b"), "");
+  EXPECT_NE(OidcUrlProblem("https://idp.example.com/a b"), "");
+  EXPECT_NE(OidcUrlProblem("https://idp.example.com/" + std::string(240, 'a')), "");
+}
+
+TEST(RulesTest, GlobalArnsAndPrincipalAccounts) {
+  auto arn = ParseGlobalArn("arn:aws:iam::123456789012:mfa/team/alice");
+  ASSERT_TRUE(arn.has_value());
+  EXPECT_EQ(arn->partition, "aws");
+  EXPECT_EQ(arn->service, "iam");
+  EXPECT_EQ(arn->account, "123456789012");
+  EXPECT_EQ(arn->resource, "mfa/team/alice");
+  EXPECT_TRUE(ParseGlobalArn("arn:aws-cn:sts::123456789012:assumed-role/r/s").has_value());
+  EXPECT_FALSE(ParseGlobalArn("arn:aws:iam:us-east-1:123456789012:role/r").has_value());
+  EXPECT_FALSE(ParseGlobalArn("arn:aws:iam::12345678901:role/r").has_value());
+  EXPECT_FALSE(ParseGlobalArn("arn:aws:iam::123456789012:").has_value());
+  EXPECT_FALSE(ParseGlobalArn("arn:aws:iam::123456789012").has_value());
+
+  EXPECT_EQ(AccountOfPrincipal("123456789012"), "123456789012");
+  EXPECT_EQ(AccountOfPrincipal("arn:aws:iam::123456789012:root"), "123456789012");
+  EXPECT_EQ(AccountOfPrincipal("arn:aws:sts::210987654321:assumed-role/r/s"), "210987654321");
+  EXPECT_EQ(AccountOfPrincipal("*"), std::nullopt);
+  EXPECT_EQ(AccountOfPrincipal("arn:aws:s3:::bucket"), std::nullopt);
+}
+
 }  // namespace
 }  // namespace imdsd::config
