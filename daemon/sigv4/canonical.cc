@@ -55,7 +55,10 @@ void AppendHeaderValue(std::string_view value, bool& first, std::string& out) {
   std::size_t start = 0;
   bool any_line = false;
   while (true) {
-    const std::size_t end = value.find_first_of("\r\n", start);
+    // A plain loop: find_first_of() calls memchr once per character scanned.
+    std::size_t end = start;
+    while (end < value.size() && value[end] != '\r' && value[end] != '\n') ++end;
+    if (end == value.size()) end = std::string_view::npos;
     const std::string_view line =
         value.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
     const bool blank = std::all_of(line.begin(), line.end(), IsBlank);

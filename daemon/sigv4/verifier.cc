@@ -114,8 +114,8 @@ std::variant<AuthParams, AuthError> ParseAuthorizationHeader(std::string_view ra
       space == std::string_view::npos ? std::string_view() : header.substr(space);
   std::size_t start = 0;
   while (start < rest.size()) {
-    std::size_t end = rest.find_first_of(", \t", start);
-    if (end == std::string_view::npos) end = rest.size();
+    std::size_t end = start;
+    while (end < rest.size() && rest[end] != ',' && !IsBlank(rest[end])) ++end;
     const std::string_view part = rest.substr(start, end - start);
     start = end + 1;
     if (part.empty()) continue;

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <map>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <gmock/gmock.h>
@@ -152,6 +153,33 @@ TEST_F(VerifierTest, RotatedSecretIsNotServedFromTheCache) {
   credentials_[std::string(fixtures::kBotoTemporaryKeyId)].secret_access_key =
       std::string(fixtures::kBotoSecret);
   EXPECT_TRUE(VerifyAssumeRole().ok());
+}
+
+TEST_F(VerifierTest, ConcurrentVerificationsShareOneVerifier) {
+  // No lookup counter here: it is not atomic, and the point is the verifier's own state.
+  const CredentialLookup lookup = [](std::string_view) -> std::optional<SigningCredential> {
+    return SigningCredential{std::string(fixtures::kBotoSecret), true};
+  };
+  const std::vector<Header> headers = fixtures::AssumeRoleHeaders();
+  std::vector<std::thread> threads;
+  std::vector<int> failures(4, 0);
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 200; ++i) {
+        const bool good = i % 2 == 0;
+        const AuthResult result =
+            verifier_->Verify({.method = "POST",
+                               .path = "/",
+                               .query = "",
+                               .headers = headers,
+                               .body = good ? fixtures::kAssumeRoleBody : std::string_view("x")},
+                              lookup);
+        if (result.ok() != good) ++failures[t];
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(failures, std::vector<int>(4, 0));
 }
 
 // --- Which form, and is it complete ---
