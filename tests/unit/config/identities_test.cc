@@ -458,6 +458,12 @@ TEST_F(IdentitiesTest, EachIdentityMistakeIsReportedOnItsLine) {
       "    trust_policy: {Statement: {Effect: Allow, Principal: \"*\", Action: "
       "\"sts:AssumeRole\"}}\n";
   const std::string user_u = accounts + "users:\n  - name: u\n    account: two\n";  // 1-6
+  std::string many_tags;
+  for (int i = 0; i <= 50; ++i) many_tags += (i ? ", k" : "k") + std::to_string(i) + ": v";
+  std::string many_ids;
+  for (int i = 0; i <= 100; ++i) many_ids += (i ? ", c" : "c") + std::to_string(i);
+  std::string six_prints;
+  for (int i = 0; i < 6; ++i) six_prints += (i ? ", " : "") + std::string(39, 'a') + char('0' + i);
   // An MFA device entry on lines 7-10 after user_u, with `serial` on line 8.
   auto device = [](const std::string& serial) {
     return "mfa_devices:\n  - serial: " + serial + "\n    user: u\n    seed_file: alice.seed\n";
@@ -731,7 +737,68 @@ TEST_F(IdentitiesTest, EachIdentityMistakeIsReportedOnItsLine) {
        "region"},
       {"bad inline switch", "allow_inline_secrets: sure\n" + m, 1,
        "allow_inline_secrets: expected true or false"},
+      // More limits and shapes.
+      {"too many tags", "users:\n  - name: u\n    tags: {" + many_tags + "}\n" + m, 3,
+       "users[0].tags: 51 tags; IAM allows at most 50 per user or role"},
+      {"secret as a list", user_u + "    access_keys: [{id: KEY_A, secret_file: [a, b]}]\n" + m, 7,
+       "users[0].access_keys[0].secret_file: expected a string, found a list or map"},
+      {"secret file without a name",
+       user_u + "    access_keys: [{id: KEY_A, secret_file: \"\"}]\n" + m, 7,
+       "users[0].access_keys[0].secret_file: must name a file"},
+      {"secret file is a directory",
+       user_u + "    access_keys: [{id: KEY_A, secret_file: secrets.d}]\n" + m, 7,
+       "secrets.d: not a regular file"},
+      {"secret file too large",
+       user_u + "    access_keys: [{id: KEY_A, secret_file: large.secret}]\n" + m, 7,
+       "large.secret: larger than 4 KiB; expected one line"},
+      {"empty variable",
+       user_u + "    access_keys: [{id: KEY_A, secret_env: IMDSD_CONFIG_TEST_EMPTY}]\n" + m, 7,
+       "users[0].access_keys[0].secret_env: environment variable IMDSD_CONFIG_TEST_EMPTY is "
+       "empty; it should hold the secret access key"},
+      {"device without user",
+       user_u +
+           "mfa_devices:\n  - {serial: \"arn:aws:iam::222222222222:mfa/u\", seed_file: "
+           "alice.seed}\n" +
+           m,
+       8, "mfa_devices[0]: \"user\" is required: the name of the user the device is assigned to"},
+      {"device without seed",
+       user_u + "mfa_devices:\n  - {serial: \"arn:aws:iam::222222222222:mfa/u\", user: u}\n" + m, 8,
+       "mfa_devices[0]: the MFA seed is missing: set seed_file (a file only you can read, "
+       "chmod 600) or seed_env (an environment variable)"},
+      {"too many client ids",
+       "oidc_providers:\n  - {url: \"https://idp.example.com\", jwks_file: idp.jwks, client_ids: "
+       "[" +
+           many_ids + "]}\n" + m,
+       2, "oidc_providers[0].client_ids: IAM allows at most 100 client ids per provider"},
+      {"client id too long",
+       "oidc_providers:\n  - {url: \"https://idp.example.com\", jwks_file: idp.jwks, client_ids: "
+       "[" +
+           std::string(256, 'c') + "]}\n" + m,
+       2, "oidc_providers[0].client_ids: a client id has 1 to 255 characters"},
+      {"too many thumbprints",
+       "oidc_providers:\n  - {url: \"https://idp.example.com\", jwks_file: idp.jwks, client_ids: "
+       "[a], thumbprints: [" +
+           six_prints + "]}\n" + m,
+       2, "oidc_providers[0].thumbprints: IAM keeps at most 5 thumbprints per provider"},
+      {"key file without a name",
+       "oidc_providers:\n  - {url: \"https://idp.example.com\", client_ids: [a], jwks_file: "
+       "\"\"}\n" +
+           m,
+       2, "oidc_providers[0].jwks_file: must name a file"},
+      {"key file too large",
+       "oidc_providers:\n  - {url: \"https://idp.example.com\", client_ids: [a], jwks_file: "
+       "large.jwks}\n" +
+           m,
+       2, "large.jwks is larger than 1 MiB"},
+      {"empty sts listen", "sts:\n  listen: []\n" + m, 2,
+       "sts.listen: give at least one ADDRESS:PORT"},
+      {"sts listen twice", "sts:\n  listen:\n    - 127.0.0.1:8170\n    - 127.0.0.1:8170\n" + m, 4,
+       "sts.listen: 127.0.0.1:8170 is listed twice (first at line 3)"},
   };
+  ASSERT_EQ(setenv("IMDSD_CONFIG_TEST_EMPTY", "", 1), 0);
+  fs::create_directory(dir_ / "secrets.d");
+  WriteFileWithMode("large.secret", std::string(5000, 'a'), kOwnerOnly);
+  WriteFile("large.jwks", "{\"keys\": []}" + std::string(std::size_t{1} << 20, ' '));
   WriteFileWithMode("bad.seed", "not*base32", kOwnerOnly);
   WriteFileWithMode("short.seed", "JBSWY3DPEHPK3PXP", kOwnerOnly);
   WriteFile("private.pem", "-----BEGIN PRIVATE KEY-----\nMC4C\n-----END PRIVATE KEY-----\n");
@@ -741,6 +808,7 @@ TEST_F(IdentitiesTest, EachIdentityMistakeIsReportedOnItsLine) {
     EXPECT_FALSE(outcome.ok());
     EXPECT_THAT(LinesAndReasons(outcome), ElementsAre(ErrorAt(c.line, WithKeys(c.reason))));
   }
+  unsetenv("IMDSD_CONFIG_TEST_EMPTY");
 }
 
 }  // namespace
