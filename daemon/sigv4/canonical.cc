@@ -4,6 +4,8 @@
 #include <utility>
 #include <vector>
 
+#include "sigv4/split.h"
+
 namespace imdsd::sigv4 {
 namespace {
 
@@ -108,18 +110,13 @@ std::string CanonicalUri(std::string_view raw_path) {
   // RFC 3986 dot-segment removal, also dropping empty segments ("//"), as botocore's
   // normalize_url_path does for every service but S3.
   std::vector<std::string_view> segments;
-  std::size_t start = 0;
-  while (start <= raw_path.size()) {
-    std::size_t end = raw_path.find('/', start);
-    if (end == std::string_view::npos) end = raw_path.size();
-    const std::string_view segment = raw_path.substr(start, end - start);
+  ForEachPiece(raw_path, '/', [&segments](std::string_view segment) {
     if (segment == "..") {
       if (!segments.empty()) segments.pop_back();
-    } else if (!segment.empty() && segment != ".") {
+    } else if (segment != ".") {
       segments.push_back(segment);
     }
-    start = end + 1;
-  }
+  });
   std::string normalized;
   normalized.reserve(raw_path.size() + 1);
   if (raw_path.front() == '/') normalized.push_back('/');
@@ -139,29 +136,19 @@ std::string CanonicalUri(std::string_view raw_path) {
 std::string CanonicalQuery(std::string_view raw_query, bool drop_signature) {
   std::vector<std::pair<std::string, std::string>> params;
   std::string decoded;
-  std::size_t start = 0;
-  while (start <= raw_query.size()) {
-    std::size_t end = raw_query.find('&', start);
-    if (end == std::string_view::npos) end = raw_query.size();
-    const std::string_view pair = raw_query.substr(start, end - start);
-    start = end + 1;
-    if (pair.empty()) continue;
-    const std::size_t eq = pair.find('=');
-    const std::string_view raw_name = pair.substr(0, eq);
-    const std::string_view raw_value =
-        eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
-
+  ForEachPiece(raw_query, '&', [&](std::string_view pair) {
+    const RawParam raw = SplitParam(pair);
     decoded.clear();
-    AppendUriDecoded(raw_name, decoded);
-    if (drop_signature && decoded == "X-Amz-Signature") continue;
+    AppendUriDecoded(raw.name, decoded);
+    if (drop_signature && decoded == "X-Amz-Signature") return;
     std::string name;
     AppendUriEncoded(decoded, /*keep_slash=*/false, name);
     decoded.clear();
-    AppendUriDecoded(raw_value, decoded);
+    AppendUriDecoded(raw.value, decoded);
     std::string value;
     AppendUriEncoded(decoded, /*keep_slash=*/false, value);
     params.emplace_back(std::move(name), std::move(value));
-  }
+  });
   std::sort(params.begin(), params.end());
 
   std::string out;
@@ -193,13 +180,7 @@ std::string CanonicalRequest(const CanonicalRequestParts& parts) {
   out.append(parts.method).push_back('\n');
   out.append(parts.canonical_uri).push_back('\n');
   out.append(parts.canonical_query).push_back('\n');
-  std::size_t start = 0;
-  while (start < parts.signed_headers.size()) {
-    std::size_t end = parts.signed_headers.find(';', start);
-    if (end == std::string_view::npos) end = parts.signed_headers.size();
-    const std::string_view name = parts.signed_headers.substr(start, end - start);
-    start = end + 1;
-    if (name.empty()) continue;
+  ForEachPiece(parts.signed_headers, ';', [&](std::string_view name) {
     const std::size_t line_start = out.size();
     out.append(name).push_back(':');
     if (CanonicalHeaderValue(parts.headers, name, out)) {
@@ -207,7 +188,7 @@ std::string CanonicalRequest(const CanonicalRequestParts& parts) {
     } else {
       out.resize(line_start);
     }
-  }
+  });
   out.push_back('\n');
   out.append(parts.signed_headers).push_back('\n');
   out.append(parts.payload_hash);

@@ -5,6 +5,7 @@
 
 #include "crypto/digest.h"
 #include "crypto/hmac_key.h"
+#include "sigv4/split.h"
 
 namespace imdsd::sigv4 {
 namespace {
@@ -60,17 +61,11 @@ struct QueryAuth {
 QueryAuth ParseQueryAuth(std::string_view raw_query) {
   QueryAuth out;
   std::string name;
-  std::size_t start = 0;
-  while (start <= raw_query.size()) {
-    std::size_t end = raw_query.find('&', start);
-    if (end == std::string_view::npos) end = raw_query.size();
-    const std::string_view pair = raw_query.substr(start, end - start);
-    start = end + 1;
-    const std::size_t eq = pair.find('=');
-    const std::string_view raw_name = pair.substr(0, eq);
-    if (raw_name.size() < 5) continue;  // cheap filter: every name of interest is longer
+  ForEachPiece(raw_query, '&', [&](std::string_view pair) {
+    const RawParam raw = SplitParam(pair);
+    if (raw.name.size() < 10) return;  // cheap filter: every name of interest is longer
     name.clear();
-    AppendUriDecoded(raw_name, name);
+    AppendUriDecoded(raw.name, name);
     std::optional<std::string>* slot = nullptr;
     if (name == "X-Amz-Algorithm") slot = &out.algorithm;
     if (name == "X-Amz-Credential") slot = &out.credential;
@@ -79,11 +74,11 @@ QueryAuth ParseQueryAuth(std::string_view raw_query) {
     if (name == "X-Amz-Date") slot = &out.date;
     if (name == "X-Amz-Expires") slot = &out.expires;
     if (name == "X-Amz-Security-Token") slot = &out.security_token;
-    if (slot == nullptr || slot->has_value()) continue;
+    if (slot == nullptr || slot->has_value()) return;
     std::string value;
-    if (eq != std::string_view::npos) AppendUriDecoded(pair.substr(eq + 1), value);
+    AppendUriDecoded(raw.value, value);
     *slot = std::move(value);
-  }
+  });
   return out;
 }
 
@@ -112,27 +107,25 @@ std::variant<AuthParams, AuthError> ParseAuthorizationHeader(std::string_view ra
   std::optional<std::string_view> credential, signed_headers, signature;
   const std::string_view rest =
       space == std::string_view::npos ? std::string_view() : header.substr(space);
-  std::size_t start = 0;
-  while (start < rest.size()) {
-    std::size_t end = start;
-    while (end < rest.size() && rest[end] != ',' && !IsBlank(rest[end])) ++end;
-    const std::string_view part = rest.substr(start, end - start);
-    start = end + 1;
-    if (part.empty()) continue;
-    const std::size_t eq = part.find('=');
-    if (eq == std::string_view::npos) {
-      return AuthError::Make(AuthFailure::kMalformedAuthorization,
-                             "'" + std::string(part) +
-                                 "' not a valid key=value pair (missing equal-sign) in "
-                                 "Authorization header: '" +
-                                 std::string(raw_header) + "'.");
-    }
-    const std::string_view key = part.substr(0, eq);
-    const std::string_view value = part.substr(eq + 1);
-    if (key == "Credential") credential = value;
-    if (key == "SignedHeaders") signed_headers = value;
-    if (key == "Signature") signature = value;
-  }
+  std::optional<AuthError> error;
+  ForEachPiece(
+      rest, [](char c) { return c == ',' || IsBlank(c); },
+      [&](std::string_view part) {
+        if (error) return;
+        if (part.find('=') == std::string_view::npos) {
+          error = AuthError::Make(AuthFailure::kMalformedAuthorization,
+                                  "'" + std::string(part) +
+                                      "' not a valid key=value pair (missing equal-sign) in "
+                                      "Authorization header: '" +
+                                      std::string(raw_header) + "'.");
+          return;
+        }
+        const RawParam param = SplitParam(part);
+        if (param.name == "Credential") credential = param.value;
+        if (param.name == "SignedHeaders") signed_headers = param.value;
+        if (param.name == "Signature") signature = param.value;
+      });
+  if (error) return std::move(*error);
 
   const Header* date = FindHeader(headers, "x-amz-date");
   if (date == nullptr) date = FindHeader(headers, "date");
@@ -208,15 +201,11 @@ bool ExpiresValid(std::string_view text) {
 }
 
 bool HostSigned(std::string_view signed_headers) {
-  std::size_t start = 0;
-  while (start <= signed_headers.size()) {
-    std::size_t end = signed_headers.find(';', start);
-    if (end == std::string_view::npos) end = signed_headers.size();
-    const std::string_view name = signed_headers.substr(start, end - start);
-    if (name == "host" || name == ":authority") return true;
-    start = end + 1;
-  }
-  return false;
+  bool found = false;
+  ForEachPiece(signed_headers, ';', [&found](std::string_view name) {
+    found = found || name == "host" || name == ":authority";
+  });
+  return found;
 }
 
 // "us-east-1", "us-gov-west-1", "cn-north-1": lower-case words joined by '-', ending in a number.
