@@ -10,7 +10,9 @@
 // session token; whether that token is valid for the key (and unexpired) is the caller's check,
 // which is why VerifiedRequest returns the token the request carried.
 //
-// Checks, in AWS's order (first failure wins):
+// Checks, in AWS's order (first failure wins; order and wording as dynalite and
+// scratchstack-aws-signature recorded them from AWS's front end, confirmed by the STS captures
+// named below):
 //  1. Authorization header xor X-Amz-Algorithm. Both: SignatureDoesNotMatch "Found both ...".
 //     Neither, or a header not starting "AWS4-": MissingAuthenticationToken, 403.
 //  2. Header form: algorithm AWS4-HMAC-SHA256 ("Unsupported AWS 'algorithm': 'X'."), every part
@@ -46,8 +48,9 @@
 //
 // Payload: the canonical request always carries the SHA-256 of the body actually received. A
 // client's X-Amz-Content-Sha256 is only a header (signed if the client listed it); a value that
-// is not the body's hash, UNSIGNED-PAYLOAD included, therefore fails as a signature mismatch —
-// STS has no unsigned-payload mode, and a body must never go unauthenticated.
+// is not the body's hash, UNSIGNED-PAYLOAD included, therefore fails as a signature mismatch.
+// Our choice: botocore never sends an unsigned payload to STS (only S3 presigning does), and an
+// STS body (Action, RoleArn, Policy) must never go unauthenticated.
 //
 // Thread-safe: Verify() may run on any number of threads at once. The Clock and the lookup are
 // borrowed and must outlive the call (the Clock the Verifier).
