@@ -160,8 +160,9 @@ TEST_F(VerifierTest, ConcurrentVerificationsShareOneVerifier) {
   const CredentialLookup lookup = [](std::string_view) -> std::optional<SigningCredential> {
     return SigningCredential{std::string(fixtures::kBotoSecret), true};
   };
-  const std::vector<Header> headers = fixtures::AssumeRoleHeaders();
+  const std::vector<Header>& headers = fixtures::AssumeRoleHeaders();
   std::vector<std::thread> threads;
+  threads.reserve(4);
   std::vector<int> failures(4, 0);
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
