@@ -178,6 +178,7 @@ struct User {
   std::string path = "/";             // "/" or "/a/b/"
   std::string account_id;             // 12 digits; defaults to Config::account_id
   std::string user_id;                // AIDA…, derived from account and name unless set
+  std::string arn;                    // arn:PARTITION:iam::ACCOUNT:user/PATHNAME
   std::vector<NamedPolicy> policies;  // identity policies, parsed as role `policies:` are
   IamTags tags;
   std::vector<AccessKey> access_keys;
@@ -229,6 +230,7 @@ struct Role {
   std::string path = "/";  // "/" or "/a/b/"
   std::string account_id;  // 12 digits; defaults to Config::account_id
   std::string role_id;     // AROA…, derived from account and name so it is stable across restarts
+  std::string arn;         // arn:PARTITION:iam::ACCOUNT:role/PATHNAME
   int max_session_duration_seconds = 3600;  // 3600..43200
   PolicyDocument trust_policy;
   std::vector<NamedPolicy> permission_policies;  // kept for the STS endpoint (issue 4)

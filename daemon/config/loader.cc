@@ -952,6 +952,13 @@ struct ReadProfile {
 constexpr std::size_t kMaxSecretFileBytes = 4096;
 constexpr std::size_t kMaxKeyFileBytes = std::size_t{1} << 20;
 
+// Editors and `echo` end a value with a line break; it is not part of the secret.
+void DropLineEnd(std::string& text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) {
+    text.pop_back();
+  }
+}
+
 // A secret from a file. Refused unless it is a regular file that other users cannot read (any
 // user of the host could otherwise take the key). Trailing line breaks and spaces are dropped.
 // Errors: kPermissionDenied with the mode when others may read it, kIoError with the OS reason.
@@ -977,9 +984,7 @@ Result<std::string> ReadSecretFile(const fs::path& path) {
     data.append(buf, static_cast<std::size_t>(n));
   }
   if (data.size() > kMaxSecretFileBytes) return IoError("larger than 4 KiB; expected one line");
-  while (!data.empty() && (data.back() == '\n' || data.back() == '\r' || data.back() == ' ')) {
-    data.pop_back();
-  }
+  DropLineEnd(data);
   return data;
 }
 
@@ -1047,13 +1052,11 @@ class SecretReader {
   std::optional<std::pair<SecretValue, Field>> ReadInline(const Field& f, const std::string& text,
                                                           const std::string& what) {
     if (inline_switch_line_ == 0) {
+      const std::string key = f.path.substr(f.path.rfind('.') + 1);
       errors_.Add(f.line, f.path + ": an inline " + what +
                               " is refused: anyone who can read this file could use it. Put it "
                               "in a file (" +
-                              f.path.substr(f.path.rfind('.') + 1) +
-                              "_file, chmod 600) or an "
-                              "environment variable (" +
-                              f.path.substr(f.path.rfind('.') + 1) +
+                              key + "_file, chmod 600) or an environment variable (" + key +
                               "_env); for a throwaway lab, set allow_inline_secrets: true at the "
                               "top level");
       return std::nullopt;
@@ -1080,9 +1083,7 @@ class SecretReader {
       return std::nullopt;
     }
     std::string text(value);
-    while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) {
-      text.pop_back();
-    }
+    DropLineEnd(text);
     if (text.empty()) {
       errors_.Add(f.line, f.path + ": environment variable " + name +
                               " is empty; it should hold "
@@ -1396,6 +1397,10 @@ class IamReader {
         user.user_id = sts::MakeUniqueId(sts::kUserIdPrefix, *account, user.name);
       }
     }
+    if (!user.name.empty() && !user.account_id.empty()) {
+      user.arn = "arn:" + config.partition + ":iam::" + user.account_id + ":user" + user.path +
+                 user.name;
+    }
     if (auto f = map.Get("policies")) ReadPermissionPolicies(*f, user.policies);
     if (auto f = map.Get("tags")) user.tags = ReadIamTags(*f);
     if (auto f = map.Get("access_keys")) ReadAccessKeys(*f, user, secrets);
@@ -1594,6 +1599,7 @@ class IamReader {
     if (!role.name.empty()) {
       if (auto account = sts::AccountId::Parse(role.account_id); account.ok()) {
         role.role_id = sts::MakeUniqueId(sts::kRoleIdPrefix, *account, role.name);
+        role.arn = sts::MakeRoleArn(config.partition, *account, role.path, role.name);
       }
     }
     return read;

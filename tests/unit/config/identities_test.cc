@@ -164,6 +164,7 @@ TEST_F(IdentitiesTest, ReadsTheWholeLab) {
 
   ASSERT_EQ(config.roles.size(), 1u);
   EXPECT_EQ(config.roles[0].account_id, "111111111111");
+  EXPECT_EQ(config.roles[0].arn, "arn:aws:iam::111111111111:role/cross");
   EXPECT_THAT(config.roles[0].tags, ElementsAre(Pair("team", "blue"), Pair("cost-center", "42")));
 
   ASSERT_EQ(config.users.size(), 2u);
@@ -171,6 +172,7 @@ TEST_F(IdentitiesTest, ReadsTheWholeLab) {
   EXPECT_EQ(alice.name, "alice");
   EXPECT_EQ(alice.path, "/lab/");
   EXPECT_EQ(alice.account_id, "222222222222");
+  EXPECT_EQ(alice.arn, "arn:aws:iam::222222222222:user/lab/alice");
   EXPECT_EQ(alice.source_line, 17);
   EXPECT_EQ(alice.user_id,
             sts::MakeUniqueId(sts::kUserIdPrefix, *sts::AccountId::Parse("222222222222"), "alice"));
