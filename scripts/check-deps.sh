@@ -17,7 +17,7 @@ check() {  # pattern, allowed path regex, what
 check '#include <microhttpd\.h>' '^daemon/http/server\.cc:' "libmicrohttpd"
 check '#include <yaml-cpp/' '^daemon/config/loader\.cc:' "yaml-cpp"
 check '#include <openssl/' '^daemon/crypto/' "OpenSSL"
-check '#include <nlohmann/' '^daemon/(policy|stsapi|app)/' "nlohmann/json"
+check '#include <nlohmann/' '^daemon/(policy|crypto|stsapi|app)/' "nlohmann/json"
 check '(system_clock|steady_clock)::now\(' '^daemon/common/clock\.cc:' "reading the clock"
 check '(=|\(|,|return)[[:space:]]*new[[:space:]]+[A-Za-z_:]' 'NOLINT\(cppcoreguidelines-owning-memory\)' "raw new"
 exit $status

@@ -151,8 +151,9 @@ Result<TotpMatch> VerifyTotp(std::span<const std::uint8_t> seed, std::string_vie
   // The current step first, then one earlier, one later, two earlier...
   std::array<int, 2 * kTotpDriftSteps + 1> drifts{};
   for (int i = 1; i <= kTotpDriftSteps; ++i) {
-    drifts[static_cast<std::size_t>(2 * i - 1)] = -i;
-    drifts[static_cast<std::size_t>(2 * i)] = i;
+    const auto slot = static_cast<std::size_t>(i);
+    drifts[2 * slot - 1] = -i;
+    drifts[2 * slot] = i;
   }
   bool replayed = false;
   for (const int drift : drifts) {
