@@ -109,12 +109,14 @@ std::string AccessPayload(const http::AccessEntry& entry, config::LogFormat form
          " duration_us=" + std::to_string(entry.duration_us);
 }
 
-AccessLogger::AccessLogger(std::shared_ptr<spdlog::async_logger> logger, config::LogFormat format,
-                           bool enabled)
-    : logger_(std::move(logger)), format_(format), enabled_(enabled) {}
+AccessLogger::AccessLogger(config::LogFormat format) : format_(format) {}
+
+void AccessLogger::Attach(std::shared_ptr<spdlog::async_logger> logger) {
+  if (logger_ == nullptr) logger_ = std::move(logger);
+}
 
 void AccessLogger::Record(const http::AccessEntry& entry) {
-  if (!enabled_) return;
+  if (!enabled_.load()) return;
   logger_->log(spdlog::level::info, AccessPayload(entry, format_));
 }
 
@@ -132,15 +134,22 @@ Result<std::unique_ptr<Logging>> Logging::Start(const config::LoggingOptions& op
   logging->main_->flush_on(spdlog::level::trace);
   spdlog::set_default_logger(logging->main_);
 
-  logging->pool_ = std::make_shared<spdlog::details::thread_pool>(kAccessQueueSize, 1);
-  auto access =
-      std::make_shared<spdlog::async_logger>(std::string(kAccessLoggerName), sink, logging->pool_,
-                                             spdlog::async_overflow_policy::overrun_oldest);
-  access->set_level(spdlog::level::info);
-  access->flush_on(spdlog::level::info);  // on the logger's own thread, off the request path
-  logging->access_log_ =
-      std::make_unique<AccessLogger>(std::move(access), options.format, options.access_log);
+  logging->access_log_ = std::make_unique<AccessLogger>(options.format);
+  logging->SetAccessLog(options.access_log);
   return logging;
+}
+
+void Logging::SetAccessLog(bool enabled) {
+  if (enabled && !access_log_->attached()) {
+    pool_ = std::make_shared<spdlog::details::thread_pool>(kAccessQueueSize, 1);
+    auto access = std::make_shared<spdlog::async_logger>(
+        std::string(kAccessLoggerName), main_->sinks().front(), pool_,
+        spdlog::async_overflow_policy::overrun_oldest);
+    access->set_level(spdlog::level::info);
+    access->flush_on(spdlog::level::info);  // on the logger's own thread, off the request path
+    access_log_->Attach(std::move(access));
+  }
+  access_log_->set_enabled(enabled);
 }
 
 Logging::~Logging() {
@@ -158,7 +167,7 @@ std::vector<std::string> Logging::Apply(const config::LoggingOptions& options) {
     main_->set_level(spdlog::level::from_str(options.level));
     options_.level = options.level;
   }
-  access_log_->set_enabled(options.access_log);
+  SetAccessLog(options.access_log);
   options_.access_log = options.access_log;
   if (options.file != options_.file) not_applied.emplace_back("logging.file");
   if (options.format != options_.format) not_applied.emplace_back("logging.format");

@@ -1,10 +1,12 @@
 #pragma once
 // Logging: the daemon's spdlog setup, built from config::LoggingOptions.
 //
-// Start() installs the main logger as spdlog's default (stderr, or `file`; format text or JSON),
-// and creates the access logger: an asynchronous spdlog logger with its own thread and a bounded
-// queue that overwrites its oldest entry when full, so the request path never waits on the disk.
-// Both loggers write through the same sinks so their lines never interleave mid-line.
+// Start() installs the main logger as spdlog's default (stderr, or `file`; format text or JSON).
+// The access log is an asynchronous spdlog logger with its own thread and a bounded queue that
+// overwrites its oldest entry when full, so the request path never waits on the disk. The queue
+// is allocated up front (about 3 MB), so the logger and its thread are created only when the
+// access log is first turned on (by Start() or Apply()) and kept from then on. Both loggers write
+// through the same sinks so their lines never interleave mid-line.
 //
 // Logging owns the loggers and the access log's thread; destroying it flushes everything and puts
 // back a plain stderr default logger. access_log() is thread-safe; Start/Apply/destruction are
@@ -31,18 +33,24 @@ class thread_pool;
 
 namespace imdsd::app {
 
-// The access log, on top of the asynchronous logger. Record() never blocks on I/O.
+// The access log, on top of the asynchronous logger. Record() never blocks on I/O. Records
+// nothing until it has a logger and is enabled.
 class AccessLogger final : public http::AccessLog {
  public:
-  AccessLogger(std::shared_ptr<spdlog::async_logger> logger, config::LogFormat format,
-               bool enabled);
+  explicit AccessLogger(config::LogFormat format);
   void Record(const http::AccessEntry& entry) override;
-  void set_enabled(bool enabled) { enabled_ = enabled; }
+  // Sets the logger once, before the first set_enabled(true); later calls change nothing.
+  void Attach(std::shared_ptr<spdlog::async_logger> logger);
+  bool attached() const { return logger_ != nullptr; }
+  // Ignored while no logger is attached.
+  void set_enabled(bool enabled) { enabled_.store(enabled && logger_ != nullptr); }
 
  private:
-  const std::shared_ptr<spdlog::async_logger> logger_;
+  // Written once by Attach() before enabled_ is first set (seq_cst store), read by Record() only
+  // after it saw enabled_ set, so readers never race with the write.
+  std::shared_ptr<spdlog::async_logger> logger_;
   const config::LogFormat format_;
-  std::atomic<bool> enabled_;
+  std::atomic<bool> enabled_{false};
 };
 
 class Logging {
@@ -59,6 +67,8 @@ class Logging {
 
   // Never null; it drops entries while access_log is off.
   http::AccessLog* access_log() { return access_log_.get(); }
+  // Whether the access log's queue and thread exist: not before access_log was first on.
+  bool access_log_started() const { return access_log_->attached(); }
 
  private:
   // Lets Start() use make_unique while nobody else can construct.
@@ -70,6 +80,9 @@ class Logging {
   explicit Logging(PassKey /*key*/) {}
 
  private:
+  // Creates the access logger and its thread on first use, then enables or disables it.
+  void SetAccessLog(bool enabled);
+
   config::LoggingOptions options_;
   std::shared_ptr<spdlog::logger> main_;
   std::shared_ptr<spdlog::details::thread_pool> pool_;  // the access logger's thread

@@ -159,6 +159,22 @@ TEST_F(LoggingTest, TextFileAndAccessLogSwitchedByApply) {
   EXPECT_THAT(lines[0], HasSubstr("path=\"/kept\""));
 }
 
+TEST_F(LoggingTest, AccessLogQueueIsCreatedWhenFirstTurnedOn) {
+  auto logging = Logging::Start(Options(config::LogFormat::kText, false));
+  ASSERT_OK(logging);
+  EXPECT_FALSE((*logging)->access_log_started());
+  (*logging)->Apply(Options(config::LogFormat::kText, false));
+  EXPECT_FALSE((*logging)->access_log_started());
+  (*logging)->Apply(Options(config::LogFormat::kText, true));
+  EXPECT_TRUE((*logging)->access_log_started());
+  (*logging)->Apply(Options(config::LogFormat::kText, false));
+  EXPECT_TRUE((*logging)->access_log_started());  // kept, so turning it on again is cheap
+
+  auto on_from_start = Logging::Start(Options(config::LogFormat::kText, true));
+  ASSERT_OK(on_from_start);
+  EXPECT_TRUE((*on_from_start)->access_log_started());
+}
+
 TEST_F(LoggingTest, ApplyReportsWhatNeedsARestart) {
   auto logging = Logging::Start(Options(config::LogFormat::kText, false));
   ASSERT_OK(logging);
