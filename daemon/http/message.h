@@ -22,6 +22,9 @@ struct Request {
   net::IpAddress source;
   net::IpAddress local;
   std::vector<std::pair<std::string_view, std::string_view>> headers;
+  // Query-string arguments in order, percent-decoded with '+' as space (libmicrohttpd's
+  // splitting); a name without '=' has an empty value. Empty for most IMDS requests.
+  std::vector<std::pair<std::string_view, std::string_view>> query;
   std::string_view body;
 
   // Case-insensitive header lookup; the first occurrence.

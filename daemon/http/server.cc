@@ -418,6 +418,8 @@ MHD_Result Server::Listener::Respond(MHD_Connection* connection, const char* url
   request.headers.clear();
   request.headers.reserve(16);
   MHD_get_connection_values(connection, MHD_HEADER_KIND, &CollectHeader, &request.headers);
+  // Allocates only when the URL has a query, which IMDS clients never send.
+  MHD_get_connection_values(connection, MHD_GET_ARGUMENT_KIND, &CollectHeader, &request.query);
 
   Response response;
   try {

@@ -38,7 +38,7 @@ struct StsError {
 template <typename T>
 class [[nodiscard]] Outcome {
  public:
-  Outcome(T value) : data_(std::move(value)) {}          // NOLINT: implicit like Result<T>
+  Outcome(T value) : data_(std::move(value)) {}         // NOLINT: implicit like Result<T>
   Outcome(StsError error) : data_(std::move(error)) {}  // NOLINT
 
   bool ok() const { return std::holds_alternative<T>(data_); }
@@ -67,7 +67,7 @@ StsError ValidationError(std::string message);
 StsError InternalFailureError();
 
 // --- Authentication (for Authenticator implementations) ---------------------------------------
-StsError InvalidClientTokenIdError();  // 403, unknown key or bad/missing session token
+StsError InvalidClientTokenIdError();   // 403, unknown key or bad/missing session token
 StsError SignatureDoesNotMatchError();  // 403, with AWS's full text
 StsError ExpiredTokenError();           // 403
 StsError IncompleteSignatureError(std::string message);  // 400

@@ -149,8 +149,7 @@ Outcome<AnyResponse> StsFrontend::Run(const StsRequest& request, Action action,
   return Dispatch(context, event.request);
 }
 
-Outcome<AnyResponse> StsFrontend::Dispatch(const CallContext& context,
-                                           AnyRequest& request) const {
+Outcome<AnyResponse> StsFrontend::Dispatch(const CallContext& context, AnyRequest& request) const {
   return std::visit(
       [&](const auto& r) -> Outcome<AnyResponse> {
         using T = std::decay_t<decltype(r)>;
@@ -185,8 +184,8 @@ void StsFrontend::Audit(Exchange& exchange) const {
     identity.type = "WebIdentityUser";
     if (const auto* r = std::get_if<AssumeRoleWithWebIdentityResponse>(&event.response)) {
       identity.user_name = r->subject_from_web_identity_token;
-      identity.principal_id = r->provider + ":" + r->audience + ":" +
-                              r->subject_from_web_identity_token;
+      identity.principal_id =
+          r->provider + ":" + r->audience + ":" + r->subject_from_web_identity_token;
     }
     event.user_identity = std::move(identity);
     event.recipient_account_id = ArnAccount(web->role_arn);

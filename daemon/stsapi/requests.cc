@@ -69,9 +69,9 @@ std::vector<std::string> BindPolicyArns(const QueryParams& params, Violations& v
     violations.CheckString(ListMember("policyArns", i + 1, "arn"), *items[i][0], kArn);
     arns.push_back(*items[i][0]);
   }
-  violations.CheckListSize("policyArns",
-                           RenderList(arns, [](const std::string& a) { return "{Arn: " + a + "}"; }),
-                           arns.size(), kMaxPolicyArns);
+  violations.CheckListSize(
+      "policyArns", RenderList(arns, [](const std::string& a) { return "{Arn: " + a + "}"; }),
+      arns.size(), kMaxPolicyArns);
   return arns;
 }
 
@@ -90,8 +90,7 @@ std::vector<Tag> BindTags(const QueryParams& params, Violations& violations) {
   return tags;
 }
 
-std::vector<std::string> BindTransitiveTagKeys(const QueryParams& params,
-                                               Violations& violations) {
+std::vector<std::string> BindTransitiveTagKeys(const QueryParams& params, Violations& violations) {
   std::vector<std::string> keys = params.List("TransitiveTagKeys");
   for (std::size_t i = 0; i < keys.size(); ++i) {
     violations.CheckString(ListMember("transitiveTagKeys", i + 1), keys[i], kTagKey);
@@ -158,8 +157,7 @@ Outcome<AssumeRoleRequest> BindAssumeRole(const QueryParams& params) {
   return Finish(std::move(request), v);
 }
 
-Outcome<AssumeRoleWithWebIdentityRequest> BindAssumeRoleWithWebIdentity(
-    const QueryParams& params) {
+Outcome<AssumeRoleWithWebIdentityRequest> BindAssumeRoleWithWebIdentity(const QueryParams& params) {
   auto duration = ParseOptionalInt(params, "DurationSeconds");
   if (!duration.ok()) return std::move(duration).error();
   AssumeRoleWithWebIdentityRequest request;

@@ -66,10 +66,19 @@ bool IsLetterSpaceOrNumber(char32_t c) {
   if (c < 0xA0) return false;  // C1 controls
   if (c <= 0xFF) {
     switch (c) {
-      case 0xA0: case 0xAA: case 0xB2: case 0xB3: case 0xB5: case 0xB9: case 0xBA:
-      case 0xBC: case 0xBD: case 0xBE:
+      case 0xA0:
+      case 0xAA:
+      case 0xB2:
+      case 0xB3:
+      case 0xB5:
+      case 0xB9:
+      case 0xBA:
+      case 0xBC:
+      case 0xBD:
+      case 0xBE:
         return true;
-      case 0xD7: case 0xF7:
+      case 0xD7:
+      case 0xF7:
         return false;
       default:
         return c >= 0xC0;
@@ -83,11 +92,11 @@ bool IsLetterSpaceOrNumber(char32_t c) {
   };
   // Blocks made of marks, punctuation, symbols, controls or private use.
   static constexpr Range kExcluded[] = {
-      {0x02C2, 0x02C5}, {0x02D2, 0x02DF}, {0x0300, 0x036F}, {0x0483, 0x0489}, {0x20A0, 0x20FF},
-      {0x2190, 0x245F}, {0x2500, 0x2BFF}, {0x2E00, 0x2E7F}, {0x3001, 0x3004}, {0x3008, 0x3020},
-      {0xD800, 0xF8FF}, {0xFE00, 0xFE0F}, {0xFE10, 0xFE6F}, {0xFF01, 0xFF0F}, {0xFF1A, 0xFF20},
-      {0xFF3B, 0xFF40}, {0xFF5B, 0xFF65}, {0xFFF0, 0xFFFF}, {0x1F000, 0x1FAFF},
-      {0xE0000, 0x10FFFF}};
+      {0x02C2, 0x02C5}, {0x02D2, 0x02DF}, {0x0300, 0x036F},   {0x0483, 0x0489},
+      {0x20A0, 0x20FF}, {0x2190, 0x245F}, {0x2500, 0x2BFF},   {0x2E00, 0x2E7F},
+      {0x3001, 0x3004}, {0x3008, 0x3020}, {0xD800, 0xF8FF},   {0xFE00, 0xFE0F},
+      {0xFE10, 0xFE6F}, {0xFF01, 0xFF0F}, {0xFF1A, 0xFF20},   {0xFF3B, 0xFF40},
+      {0xFF5B, 0xFF65}, {0xFFF0, 0xFFFF}, {0x1F000, 0x1FAFF}, {0xE0000, 0x10FFFF}};
   for (const Range& r : kExcluded) {
     if (c >= r.first && c <= r.last) return false;
   }
@@ -226,8 +235,8 @@ void Violations::CheckRange(std::string_view member, long long value, long long 
   }
 }
 
-void Violations::CheckListSize(std::string_view member, std::string_view rendered,
-                               std::size_t size, std::size_t max) {
+void Violations::CheckListSize(std::string_view member, std::string_view rendered, std::size_t size,
+                               std::size_t max) {
   if (size > max) {
     Add(member, rendered, "have length less than or equal to " + std::to_string(max));
   }
@@ -236,7 +245,8 @@ void Violations::CheckListSize(std::string_view member, std::string_view rendere
 std::optional<StsError> Violations::ToError() const {
   if (clauses_.empty()) return std::nullopt;
   std::string message = std::to_string(clauses_.size());
-  message += clauses_.size() == 1 ? " validation error detected: " : " validation errors detected: ";
+  message +=
+      clauses_.size() == 1 ? " validation error detected: " : " validation errors detected: ";
   for (std::size_t i = 0; i < clauses_.size(); ++i) {
     if (i > 0) message += "; ";
     message += clauses_[i];

@@ -1,12 +1,11 @@
 #include "stsapi/audit.h"
 
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -22,9 +21,7 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using Json = nlohmann::json;
 
-WallTime At(std::int64_t epoch_seconds) {
-  return WallTime(std::chrono::seconds(epoch_seconds));
-}
+WallTime At(std::int64_t epoch_seconds) { return WallTime(std::chrono::seconds(epoch_seconds)); }
 
 AuditEvent AssumeRoleEvent() {
   AuditEvent event;
@@ -172,8 +169,8 @@ TEST(AuditRingTest, KeepsTheLastN) {
 class AuditFileTest : public ::testing::Test {
  protected:
   AuditFileTest() {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("imdsd-audit-test-" + std::to_string(::getpid()));
+    dir_ =
+        std::filesystem::temp_directory_path() / ("imdsd-audit-test-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir_);
     path_ = dir_ / "audit.log";
     std::filesystem::remove(path_);
@@ -215,8 +212,7 @@ TEST_F(AuditFileTest, AppendsLinesWithMode0600) {
 TEST_F(AuditFileTest, RefusesAFileOthersCanRead) {
   std::ofstream(path_) << "";
   std::filesystem::permissions(path_, std::filesystem::perms(0644));
-  EXPECT_THAT(AuditFile::Open(path_),
-              imdsd::testing::StatusIs(ErrorCode::kPermissionDenied));
+  EXPECT_THAT(AuditFile::Open(path_), imdsd::testing::StatusIs(ErrorCode::kPermissionDenied));
 }
 
 TEST_F(AuditFileTest, MissingDirectoryIsAnIoError) {

@@ -169,8 +169,9 @@ TEST_F(StsFrontendTest, UnknownActionOrVersion) {
        "Could not find operation NoSuchAction for version 2011-06-15"},
       {"Action=GetCallerIdentity",
        "Could not find operation GetCallerIdentity for version NO_VERSION_SPECIFIED"},
-      {"Action=GetCallerIdentity&Version=", "Could not find operation GetCallerIdentity for "
-                                            "version "},
+      {"Action=GetCallerIdentity&Version=",
+       "Could not find operation GetCallerIdentity for "
+       "version "},
       {"Action=GetCallerIdentity&Version=2000-01-01&Version=2011-06-15",
        "Could not find operation GetCallerIdentity for version 2000-01-01"},
       {"Action=&Version=2011-06-15", "Could not find operation  for version 2011-06-15"},
@@ -189,9 +190,9 @@ TEST_F(StsFrontendTest, UnknownActionOrVersion) {
   EXPECT_EQ(Audited().at(0)["errorCode"], "InvalidAction");
 
   // Duplicates: the first Action/Version wins.
-  EXPECT_EQ(Post("Action=GetCallerIdentity&Action=NoSuchAction&Version=2011-06-15&Version=x")
-                .status,
-            200);
+  EXPECT_EQ(
+      Post("Action=GetCallerIdentity&Action=NoSuchAction&Version=2011-06-15&Version=x").status,
+      200);
 }
 
 TEST_F(StsFrontendTest, AuthenticationFailureStopsBeforeValidation) {
@@ -259,9 +260,9 @@ TEST_F(StsFrontendTest, MalformedIntegerHasNoMessage) {
 TEST_F(StsFrontendTest, EveryActionDispatches) {
   EXPECT_EQ(Post("Action=GetSessionToken&Version=2011-06-15&DurationSeconds=3600").status, 200);
   EXPECT_EQ(Post("Action=GetFederationToken&Version=2011-06-15&Name=bob").status, 200);
-  EXPECT_EQ(Post("Action=GetAccessKeyInfo&Version=2011-06-15&AccessKeyId=AKIARZPUZDIKFLPK3PXP")
-                .status,
-            200);
+  EXPECT_EQ(
+      Post("Action=GetAccessKeyInfo&Version=2011-06-15&AccessKeyId=AKIARZPUZDIKFLPK3PXP").status,
+      200);
   EXPECT_EQ(Post("Action=DecodeAuthorizationMessage&Version=2011-06-15&EncodedMessage=x").status,
             200);
   EXPECT_THAT(actions_.calls, ElementsAre("GetSessionToken", "GetFederationToken",

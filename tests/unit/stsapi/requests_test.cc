@@ -88,10 +88,11 @@ TEST(BindAssumeRoleTest, ObservedAwsTexts) {
   EXPECT_EQ(ErrorMessage(QueryParams({{"RoleArn", kRoleArn}, {"RoleSessionName", "a"}})),
             "1 validation error detected: Value 'a' at 'roleSessionName' failed to satisfy "
             "constraint: Member must have length greater than or equal to 2");
-  EXPECT_EQ(ErrorMessage(QueryParams({{"RoleArn", kRoleArn}, {"RoleSessionName", std::string(65, 'a')}})),
-            "1 validation error detected: Value '" + std::string(65, 'a') +
-                "' at 'roleSessionName' failed to satisfy constraint: Member must have length "
-                "less than or equal to 64");
+  EXPECT_EQ(
+      ErrorMessage(QueryParams({{"RoleArn", kRoleArn}, {"RoleSessionName", std::string(65, 'a')}})),
+      "1 validation error detected: Value '" + std::string(65, 'a') +
+          "' at 'roleSessionName' failed to satisfy constraint: Member must have length "
+          "less than or equal to 64");
   EXPECT_EQ(ErrorMessage(AssumeRoleParams({{"DurationSeconds", "43201"}})),
             "1 validation error detected: Value '43201' at 'durationSeconds' failed to satisfy "
             "constraint: Member must have value less than or equal to 43200");
@@ -101,12 +102,12 @@ TEST(BindAssumeRoleTest, ObservedAwsTexts) {
 }
 
 TEST(BindAssumeRoleTest, FirstDuplicateIsTheOneValidated) {
-  EXPECT_TRUE(BindAssumeRole(AssumeRoleParams({{"DurationSeconds", "900"},
-                                                {"DurationSeconds", "899"}}))
-                  .ok());
-  EXPECT_FALSE(BindAssumeRole(AssumeRoleParams({{"DurationSeconds", "899"},
-                                                 {"DurationSeconds", "900"}}))
-                   .ok());
+  EXPECT_TRUE(
+      BindAssumeRole(AssumeRoleParams({{"DurationSeconds", "900"}, {"DurationSeconds", "899"}}))
+          .ok());
+  EXPECT_FALSE(
+      BindAssumeRole(AssumeRoleParams({{"DurationSeconds", "899"}, {"DurationSeconds", "900"}}))
+          .ok());
 }
 
 TEST(BindAssumeRoleTest, MalformedDurationComesBeforeValidation) {
@@ -116,9 +117,8 @@ TEST(BindAssumeRoleTest, MalformedDurationComesBeforeValidation) {
 }
 
 TEST(BindAssumeRoleTest, AllViolationsAreReportedInModelOrder) {
-  const std::string message = ErrorMessage(QueryParams({{"RoleSessionName", "bad/name"},
-                                                        {"ExternalId", "x"},
-                                                        {"TokenCode", "12345a"}}));
+  const std::string message = ErrorMessage(
+      QueryParams({{"RoleSessionName", "bad/name"}, {"ExternalId", "x"}, {"TokenCode", "12345a"}}));
   EXPECT_THAT(message, ::testing::StartsWith("4 validation errors detected: Value null at "
                                              "'roleArn'"));
   EXPECT_THAT(message, HasSubstr("Value 'bad/name' at 'roleSessionName'"));

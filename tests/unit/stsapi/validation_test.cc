@@ -58,20 +58,22 @@ TEST(CodePointCountTest, CountsCodePointsNotBytes) {
 TEST(ViolationsTest, OneErrorText) {
   Violations v;
   v.CheckString("roleSessionName", "a:b", {2, 64, Pattern::kName});
-  EXPECT_THAT(v.ToError(),
-              Optional(ValidationError(
-                  "1 validation error detected: Value 'a:b' at 'roleSessionName' failed to "
-                  R"(satisfy constraint: Member must satisfy regular expression pattern: [\w+=,.@-]*)")));
+  EXPECT_THAT(
+      v.ToError(),
+      Optional(ValidationError(
+          "1 validation error detected: Value 'a:b' at 'roleSessionName' failed to "
+          R"(satisfy constraint: Member must satisfy regular expression pattern: [\w+=,.@-]*)")));
 }
 
 TEST(ViolationsTest, SeveralErrorsAreCountedAndJoined) {
   Violations v;
   v.CheckString("roleArn", "", {20, 2048, Pattern::kArn});
-  EXPECT_EQ(v.ToError()->message,
-            "2 validation errors detected: Value '' at 'roleArn' failed to satisfy constraint: "
-            R"(Member must satisfy regular expression pattern: [\u0009\u000A\u000D\u0020-\u007E\u0085\u00A0-\uD7FF\uE000-\uFFFD\u10000-\u10FFFF]+; )"
-            "Value '' at 'roleArn' failed to satisfy constraint: Member must have length greater "
-            "than or equal to 20");
+  EXPECT_EQ(
+      v.ToError()->message,
+      "2 validation errors detected: Value '' at 'roleArn' failed to satisfy constraint: "
+      R"(Member must satisfy regular expression pattern: [\u0009\u000A\u000D\u0020-\u007E\u0085\u00A0-\uD7FF\uE000-\uFFFD\u10000-\u10FFFF]+; )"
+      "Value '' at 'roleArn' failed to satisfy constraint: Member must have length greater "
+      "than or equal to 20");
 }
 
 TEST(ViolationsTest, LengthCountsCodePoints) {
@@ -124,7 +126,8 @@ TEST(ParseOptionalIntTest, FollowsJavaParseInt) {
   const StsError empty = parse("").error();
   EXPECT_EQ(empty.code, "MalformedInput");
   EXPECT_EQ(empty.message, "missing value for decimal type");
-  for (const char* bad : {"abc", "900.0", "2147483648", "-2147483649", "+", " 900", "99999999999"}) {
+  for (const char* bad :
+       {"abc", "900.0", "2147483648", "-2147483649", "+", " 900", "99999999999"}) {
     const auto outcome = parse(bad);
     ASSERT_FALSE(outcome.ok()) << bad;
     EXPECT_EQ(outcome.error().code, "MalformedInput") << bad;

@@ -9,9 +9,7 @@ namespace {
 
 constexpr char kRequestId[] = "c6104cbe-af31-11e0-8154-cbc7ccf896c7";
 
-WallTime At(std::int64_t epoch_seconds) {
-  return WallTime(std::chrono::seconds(epoch_seconds));
-}
+WallTime At(std::int64_t epoch_seconds) { return WallTime(std::chrono::seconds(epoch_seconds)); }
 
 TEST(XmlEscapeTest, EscapesMarkupButNotQuotes) {
   EXPECT_EQ(XmlEscape("a&b<c>d'e\"f"), "a&amp;b&lt;c&gt;d'e\"f");
