@@ -101,6 +101,27 @@ std::vector<std::string> BindTransitiveTagKeys(const QueryParams& params, Violat
   return keys;
 }
 
+// The first value of `name`, checked as `member`: Null when absent.
+std::string Required(const QueryParams& params, std::string_view name, std::string_view member,
+                     const StringConstraint& c, Violations& v) {
+  std::optional<std::string> value = params.Get(name);
+  v.CheckRequired(member, value, c);
+  return std::move(value).value_or("");
+}
+
+// The first value of `name`, checked as `member` when present.
+std::optional<std::string> Optional(const QueryParams& params, std::string_view name,
+                                    std::string_view member, const StringConstraint& c,
+                                    Violations& v) {
+  std::optional<std::string> value = params.Get(name);
+  v.CheckOptional(member, value, c);
+  return value;
+}
+
+void CheckDuration(std::optional<int> duration, int max, Violations& v) {
+  if (duration) v.CheckRange("durationSeconds", *duration, kMinDurationSeconds, max);
+}
+
 template <typename T>
 Outcome<T> Finish(T request, const Violations& violations) {
   if (auto error = violations.ToError()) return std::move(*error);
@@ -130,30 +151,20 @@ Outcome<AssumeRoleRequest> BindAssumeRole(const QueryParams& params) {
   if (!duration.ok()) return std::move(duration).error();
   AssumeRoleRequest request;
   Violations v;
-  const auto role_arn = params.Get("RoleArn");
-  v.CheckRequired("roleArn", role_arn, kArn);
-  const auto session_name = params.Get("RoleSessionName");
-  v.CheckRequired("roleSessionName", session_name, kRoleSessionName);
-  request.role_arn = role_arn.value_or("");
-  request.role_session_name = session_name.value_or("");
+  request.role_arn = Required(params, "RoleArn", "roleArn", kArn, v);
+  request.role_session_name =
+      Required(params, "RoleSessionName", "roleSessionName", kRoleSessionName, v);
   request.policy_arns = BindPolicyArns(params, v);
-  request.policy = params.Get("Policy");
-  v.CheckOptional("policy", request.policy, kPolicyLimited);
+  request.policy = Optional(params, "Policy", "policy", kPolicyLimited, v);
   request.duration_seconds = duration.value();
-  if (request.duration_seconds) {
-    v.CheckRange("durationSeconds", *request.duration_seconds, kMinDurationSeconds,
-                 kMaxRoleDurationSeconds);
-  }
+  CheckDuration(request.duration_seconds, kMaxRoleDurationSeconds, v);
   request.tags = BindTags(params, v);
   request.transitive_tag_keys = BindTransitiveTagKeys(params, v);
-  request.external_id = params.Get("ExternalId");
-  v.CheckOptional("externalId", request.external_id, kExternalId);
-  request.serial_number = params.Get("SerialNumber");
-  v.CheckOptional("serialNumber", request.serial_number, kSerialNumber);
-  request.token_code = params.Get("TokenCode");
-  v.CheckOptional("tokenCode", request.token_code, kTokenCode);
-  request.source_identity = params.Get("SourceIdentity");
-  v.CheckOptional("sourceIdentity", request.source_identity, kSourceIdentity);
+  request.external_id = Optional(params, "ExternalId", "externalId", kExternalId, v);
+  request.serial_number = Optional(params, "SerialNumber", "serialNumber", kSerialNumber, v);
+  request.token_code = Optional(params, "TokenCode", "tokenCode", kTokenCode, v);
+  request.source_identity =
+      Optional(params, "SourceIdentity", "sourceIdentity", kSourceIdentity, v);
   return Finish(std::move(request), v);
 }
 
@@ -162,10 +173,9 @@ Outcome<AssumeRoleWithWebIdentityRequest> BindAssumeRoleWithWebIdentity(const Qu
   if (!duration.ok()) return std::move(duration).error();
   AssumeRoleWithWebIdentityRequest request;
   Violations v;
-  const auto role_arn = params.Get("RoleArn");
-  v.CheckRequired("roleArn", role_arn, kArn);
-  const auto session_name = params.Get("RoleSessionName");
-  v.CheckRequired("roleSessionName", session_name, kRoleSessionName);
+  request.role_arn = Required(params, "RoleArn", "roleArn", kArn, v);
+  request.role_session_name =
+      Required(params, "RoleSessionName", "roleSessionName", kRoleSessionName, v);
   const auto token = params.Get("WebIdentityToken");
   if (!token) {
     v.Null("webIdentityToken");
@@ -173,19 +183,12 @@ Outcome<AssumeRoleWithWebIdentityRequest> BindAssumeRoleWithWebIdentity(const Qu
     // The token is a credential: a violation shows "***", never its text.
     v.CheckString("webIdentityToken", *token, kWebIdentityToken, "***");
   }
-  request.role_arn = role_arn.value_or("");
-  request.role_session_name = session_name.value_or("");
   request.web_identity_token = token.value_or("");
-  request.provider_id = params.Get("ProviderId");
-  v.CheckOptional("providerId", request.provider_id, kProviderId);
+  request.provider_id = Optional(params, "ProviderId", "providerId", kProviderId, v);
   request.policy_arns = BindPolicyArns(params, v);
-  request.policy = params.Get("Policy");
-  v.CheckOptional("policy", request.policy, kPolicyLimited);
+  request.policy = Optional(params, "Policy", "policy", kPolicyLimited, v);
   request.duration_seconds = duration.value();
-  if (request.duration_seconds) {
-    v.CheckRange("durationSeconds", *request.duration_seconds, kMinDurationSeconds,
-                 kMaxRoleDurationSeconds);
-  }
+  CheckDuration(request.duration_seconds, kMaxRoleDurationSeconds, v);
   return Finish(std::move(request), v);
 }
 
@@ -199,14 +202,9 @@ Outcome<GetSessionTokenRequest> BindGetSessionToken(const QueryParams& params) {
   GetSessionTokenRequest request;
   Violations v;
   request.duration_seconds = duration.value();
-  if (request.duration_seconds) {
-    v.CheckRange("durationSeconds", *request.duration_seconds, kMinDurationSeconds,
-                 kMaxTokenDurationSeconds);
-  }
-  request.serial_number = params.Get("SerialNumber");
-  v.CheckOptional("serialNumber", request.serial_number, kSerialNumber);
-  request.token_code = params.Get("TokenCode");
-  v.CheckOptional("tokenCode", request.token_code, kTokenCode);
+  CheckDuration(request.duration_seconds, kMaxTokenDurationSeconds, v);
+  request.serial_number = Optional(params, "SerialNumber", "serialNumber", kSerialNumber, v);
+  request.token_code = Optional(params, "TokenCode", "tokenCode", kTokenCode, v);
   return Finish(std::move(request), v);
 }
 
@@ -215,17 +213,11 @@ Outcome<GetFederationTokenRequest> BindGetFederationToken(const QueryParams& par
   if (!duration.ok()) return std::move(duration).error();
   GetFederationTokenRequest request;
   Violations v;
-  const auto name = params.Get("Name");
-  v.CheckRequired("name", name, kFederatedName);
-  request.name = name.value_or("");
-  request.policy = params.Get("Policy");
-  v.CheckOptional("policy", request.policy, kPolicyLimited);
+  request.name = Required(params, "Name", "name", kFederatedName, v);
+  request.policy = Optional(params, "Policy", "policy", kPolicyLimited, v);
   request.policy_arns = BindPolicyArns(params, v);
   request.duration_seconds = duration.value();
-  if (request.duration_seconds) {
-    v.CheckRange("durationSeconds", *request.duration_seconds, kMinDurationSeconds,
-                 kMaxTokenDurationSeconds);
-  }
+  CheckDuration(request.duration_seconds, kMaxTokenDurationSeconds, v);
   request.tags = BindTags(params, v);
   return Finish(std::move(request), v);
 }
@@ -233,9 +225,7 @@ Outcome<GetFederationTokenRequest> BindGetFederationToken(const QueryParams& par
 Outcome<GetAccessKeyInfoRequest> BindGetAccessKeyInfo(const QueryParams& params) {
   GetAccessKeyInfoRequest request;
   Violations v;
-  const auto key = params.Get("AccessKeyId");
-  v.CheckRequired("accessKeyId", key, kAccessKeyId);
-  request.access_key_id = key.value_or("");
+  request.access_key_id = Required(params, "AccessKeyId", "accessKeyId", kAccessKeyId, v);
   return Finish(std::move(request), v);
 }
 
@@ -243,9 +233,8 @@ Outcome<DecodeAuthorizationMessageRequest> BindDecodeAuthorizationMessage(
     const QueryParams& params) {
   DecodeAuthorizationMessageRequest request;
   Violations v;
-  const auto message = params.Get("EncodedMessage");
-  v.CheckRequired("encodedMessage", message, kEncodedMessage);
-  request.encoded_message = message.value_or("");
+  request.encoded_message =
+      Required(params, "EncodedMessage", "encodedMessage", kEncodedMessage, v);
   return Finish(std::move(request), v);
 }
 
