@@ -532,7 +532,7 @@ std::optional<std::int64_t> ParseConditionDate(std::string_view text) {
   if (hours < 0 || hours > 23 || minutes < 0 || minutes > 59 || text[pos + 3] != ':') {
     return std::nullopt;
   }
-  millis += (hours * 3600 + minutes * 60) * 1000LL;
+  millis += (hours * 3600LL + minutes * 60LL) * 1000;
   pos += 6;
   if (pos < text.size() && text[pos] == ':') {
     const int seconds = DigitsAt(text, pos + 1, 2);
@@ -566,7 +566,7 @@ std::optional<std::int64_t> ParseConditionDate(std::string_view text) {
       rest != text.size()) {
     return std::nullopt;
   }
-  return millis - sign * (offset_hours * 3600 + offset_minutes * 60) * 1000LL;
+  return millis - sign * (offset_hours * 3600LL + offset_minutes * 60LL) * 1000;
 }
 
 ConditionVerdict EvaluateCondition(const Condition& condition, const ConditionContext& context,

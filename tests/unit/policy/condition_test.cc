@@ -153,7 +153,8 @@ TEST_F(ConditionTest, ParsesIso8601AndEpochDates) {
   EXPECT_EQ(ParseConditionDate("2026-01-01t00:00:00z"), k2026);
   EXPECT_EQ(ParseConditionDate("2026-01-01T00:00Z"), k2026);
   EXPECT_EQ(ParseConditionDate("2026-01-01T00:00:00"), k2026);
-  EXPECT_EQ(ParseConditionDate("2026-01-01T12:30:15Z"), k2026 + (12 * 3600 + 30 * 60 + 15) * 1000);
+  EXPECT_EQ(ParseConditionDate("2026-01-01T12:30:15Z"),
+            k2026 + (12 * 3600 + 30 * 60 + 15) * std::int64_t{1000});
   EXPECT_EQ(ParseConditionDate("2026-01-01T00:00:00.5Z"), k2026 + 500);
   EXPECT_EQ(ParseConditionDate("2026-01-01T00:00:00.123456Z"), k2026 + 123);
   EXPECT_EQ(ParseConditionDate("2026-01-01T02:00:00+02:00"), k2026);
@@ -434,6 +435,7 @@ TEST_F(ConditionTest, ExplanationsQuoteValuesSafely) {
   EXPECT_THAT(why, HasSubstr("'" + std::string(100, 'a') + "...'"));
   EXPECT_LT(why.size(), 250u);
   std::vector<std::string> many;
+  many.reserve(12);
   for (int i = 0; i < 12; ++i) many.push_back("k" + std::to_string(i));
   keys_.Set(keys::kTagKeys, many);
   EXPECT_THAT(Why(R"({"ForAllValues:StringEquals": {"aws:TagKeys": "k0"}})"),
