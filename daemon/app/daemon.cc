@@ -14,6 +14,7 @@
 
 #include "app/logging.h"
 #include "app/sd_notify.h"
+#include "app/sts_endpoint.h"
 #include "common/clock.h"
 #include "config/loader.h"
 #include "crypto/identity_signer.h"
@@ -27,6 +28,7 @@
 #include "sts/credential_issuer.h"
 #include "sts/rotation.h"
 #include "sts/session_token.h"
+#include "stsservice/directory.h"
 
 namespace imdsd::app {
 namespace {
@@ -47,8 +49,45 @@ bool SameServerOptions(const config::ServerOptions& a, const config::ServerOptio
          a.connection_timeout_seconds == b.connection_timeout_seconds;
 }
 
+// The STS listener, like IMDS's, is bound once; its audit file is opened once, and its
+// authenticator takes the signing region and skew window at construction.
+void KeepStartOnlyStsSettings(const config::Config& running, const config::Config& reloaded,
+                              config::Config& next, std::vector<std::string>* ignored) {
+  const config::StsOptions& was = running.sts;
+  const config::StsOptions& asked = reloaded.sts;
+  if (was.enabled != asked.enabled) {
+    ignored->push_back(std::string("sts.enabled (") + (was.enabled ? "true" : "false") + " -> " +
+                       (asked.enabled ? "true" : "false") + ")");
+  } else if (was.enabled) {
+    const std::string was_listen = JoinEndpoints(was.listen);
+    const std::string asked_listen = JoinEndpoints(asked.listen);
+    if (was_listen != asked_listen) {
+      ignored->push_back("sts.listen (" + was_listen + " -> " + asked_listen + ")");
+    }
+    const auto was_audit = config::AuditLogPath(running);
+    const auto asked_audit = config::AuditLogPath(reloaded);
+    if (was_audit != asked_audit) {
+      ignored->push_back("sts.audit_log (" + was_audit.string() + " -> " + asked_audit.string() +
+                         ")");
+    }
+    if (was.max_clock_skew != asked.max_clock_skew) ignored->push_back("sts.max_clock_skew");
+    if (was.region != asked.region) {
+      ignored->push_back("sts.region (" + was.region + " -> " + asked.region + ")");
+    }
+  }
+  next.sts.enabled = was.enabled;
+  next.sts.listen = was.listen;
+  next.sts.audit_log = was.audit_log;
+  next.sts.max_clock_skew = was.max_clock_skew;
+  next.sts.region = was.region;
+}
+
 void PrintConfigErrors(const std::vector<config::ConfigError>& errors) {
   for (const auto& error : errors) std::fprintf(stderr, "%s\n", error.ToString().c_str());
+}
+
+void LogConfigWarnings(const std::vector<config::ConfigError>& warnings) {
+  for (const auto& warning : warnings) spdlog::warn("{}", warning.ToString());
 }
 
 // The signals the main thread waits for. Blocked before any thread starts so that every thread
@@ -73,12 +112,14 @@ class Daemon {
       : options_(options), logging_(logging), notifier_(SystemdNotifier::FromEnvironment()) {}
   ~Daemon() {
     if (server_ != nullptr) server_->Stop();
+    if (sts_ != nullptr) sts_->Stop();
   }
   Daemon(const Daemon&) = delete;
   Daemon& operator=(const Daemon&) = delete;
 
   // kIoError/kPermissionDenied/kDataCorrupt from the state directory and keys, kInvalidArgument
-  // for content the ImdsService cannot serve, kIoError when a listener cannot bind.
+  // for content the ImdsService or the STS endpoint cannot serve, kIoError when a listener
+  // cannot bind, kPermissionDenied/kIoError from the STS audit file.
   Status Start(std::shared_ptr<const config::Config> config);
   // Serves until SIGTERM or SIGINT; returns the exit status.
   int ServeUntilStopped(const sigset_t& signals);
@@ -109,6 +150,7 @@ class Daemon {
   std::unique_ptr<imds::ImdsService> service_;
   std::unique_ptr<http::ImdsRoutes> routes_;
   std::unique_ptr<http::Server> server_;
+  std::unique_ptr<StsEndpoint> sts_;  // null unless the configuration enables STS
 };
 
 Status Daemon::Start(std::shared_ptr<const config::Config> config) {
@@ -126,6 +168,13 @@ Status Daemon::Start(std::shared_ptr<const config::Config> config) {
       logging_.access_log());
   IMDSD_ASSIGN_OR_RETURN(server_, http::Server::Start(config_->server, config_->server.listen,
                                                       http::MakeImdsHandler(*routes_)));
+  if (config_->sts.enabled) {
+    // Same clock, random source and session-token key as IMDS's credentials: the endpoint
+    // accepts instance-profile credentials, and IMDS-style restarts keep its sessions valid.
+    IMDSD_ASSIGN_OR_RETURN(
+        sts_, StsEndpoint::Start(
+                  config_, {.clock = clock_, .random = random_, .session_codec = *session_codec_}));
+  }
   IMDSD_RETURN_IF_ERROR(Announce());
   notifier_.Notify("READY=1");
   return Status::Ok();
@@ -150,6 +199,12 @@ Status Daemon::Announce() {
   for (const auto& endpoint : server_->BoundEndpoints()) {
     std::printf("imdsd listening on http://%s\n", endpoint.ToString().c_str());
     spdlog::info("listening on http://{}", endpoint.ToString());
+  }
+  if (sts_ != nullptr) {
+    for (const auto& endpoint : sts_->BoundEndpoints()) {
+      std::printf("imdsd STS endpoint on http://%s\n", endpoint.ToString().c_str());
+      spdlog::info("STS endpoint on http://{}", endpoint.ToString());
+    }
   }
   std::fflush(stdout);
   if (options_.ready_file) {
@@ -184,6 +239,7 @@ void Daemon::Reload() {
   const std::string file = options_.config_file.string();
   spdlog::info("SIGHUP: reloading configuration from {}", file);
   config::LoadOutcome outcome = config::LoadConfigFile(options_.config_file);
+  LogConfigWarnings(outcome.warnings);
   if (!outcome.ok()) {
     for (const auto& error : outcome.errors) spdlog::error("{}", error.ToString());
     spdlog::error("keeping the running configuration");
@@ -212,8 +268,13 @@ Status Daemon::ApplyReload(const std::shared_ptr<const config::Config>& next) {
   // Validate the credentials first and commit them only once the service took the new state, so
   // either half failing leaves both running as they were. Commit() cannot fail.
   IMDSD_ASSIGN_OR_RETURN(iam::CredentialPlan plan, iam::PlanInstanceCredentials(*next));
+  std::shared_ptr<const stsservice::Directory> directory;
+  if (sts_ != nullptr) {
+    IMDSD_ASSIGN_OR_RETURN(directory, sts_->PrepareReload(next));
+  }
   IMDSD_RETURN_IF_ERROR(service_->Reload(next));
   instance_credentials_->Commit(std::move(plan));
+  if (sts_ != nullptr) sts_->CommitReload(std::move(directory));
   (void)rotation_->Save();  // logged there
   rotation_->Wake();        // new tenants or policies may move the next rotation earlier
   return Status::Ok();
@@ -224,6 +285,7 @@ void Daemon::Stop(int signal) {
   const char* name = sigabbrev_np(signal);
   spdlog::info("SIG{}: stopping", name != nullptr ? name : "?");
   if (server_ != nullptr) server_->Stop();
+  if (sts_ != nullptr) sts_->Stop();            // also writes out the audit records still queued
   if (rotation_ != nullptr) rotation_->Stop();  // joins, then saves the current credentials
   if (options_.ready_file) {
     std::error_code ignored;
@@ -234,6 +296,9 @@ void Daemon::Stop(int signal) {
 
 int CheckConfig(const Options& options) {
   const config::LoadOutcome outcome = config::LoadConfigFile(options.config_file);
+  for (const auto& warning : outcome.warnings) {
+    std::fprintf(stderr, "warning: %s\n", warning.ToString().c_str());
+  }
   if (!outcome.ok()) {
     PrintConfigErrors(outcome.errors);
     return 1;
@@ -243,6 +308,14 @@ int CheckConfig(const Options& options) {
   if (!credentials.ok()) {
     std::fprintf(stderr, "%s\n", credentials.status().message().c_str());
     return 1;
+  }
+  // And whether the STS endpoint can index the identities (policies, OIDC keys).
+  if (outcome.config->sts.enabled) {
+    const auto directory = stsservice::Directory::Build(outcome.config);
+    if (!directory.ok()) {
+      std::fprintf(stderr, "%s\n", directory.status().message().c_str());
+      return 1;
+    }
   }
   std::printf("%s: OK\n", options.config_file.c_str());
   return 0;
@@ -261,6 +334,7 @@ int Serve(const Options& options) {
     std::fprintf(stderr, "imdsd: %s\n", logging.status().message().c_str());
     return 1;
   }
+  LogConfigWarnings(outcome.warnings);
   Daemon daemon(options, **logging);
   const Status started = daemon.Start(config);
   if (!started.ok()) {
@@ -298,6 +372,10 @@ std::shared_ptr<const config::Config> ApplyOverrides(const config::Config& loade
   if (!options.listen.empty()) config->server.listen = options.listen;
   if (options.state_dir) config->state_dir = *options.state_dir;
   if (options.log_level) config->logging.level = *options.log_level;
+  if (!options.sts_listen.empty()) {
+    config->sts.listen = options.sts_listen;
+    config->sts.enabled = true;
+  }
   return config;
 }
 
@@ -314,6 +392,7 @@ std::shared_ptr<const config::Config> KeepStartOnlySettings(const config::Config
     ignored->push_back("server options (threads, connection limits, timeouts)");
   }
   config->server = running.server;
+  KeepStartOnlyStsSettings(running, reloaded, *config, ignored);
   if (running.state_dir != reloaded.state_dir) {
     ignored->push_back("state_dir (" + running.state_dir.string() + " -> " +
                        reloaded.state_dir.string() + ")");

@@ -57,13 +57,9 @@ class Parser {
         }
         options_.log_level = std::string(level);
       } else if (name == "--listen") {
-        IMDSD_ASSIGN_OR_RETURN(std::string_view text, Value(name));
-        auto endpoint = net::Endpoint::Parse(text);
-        if (!endpoint) {
-          return InvalidArgument("--listen: " + Quote(text) +
-                                 " is not ADDRESS:PORT (IPv6 addresses in brackets)");
-        }
-        options_.listen.push_back(*endpoint);
+        IMDSD_RETURN_IF_ERROR(AddEndpoint(name, options_.listen));
+      } else if (name == "--sts-listen") {
+        IMDSD_RETURN_IF_ERROR(AddEndpoint(name, options_.sts_listen));
       } else if (name.starts_with("-")) {
         return InvalidArgument("unknown option " + Quote(name));
       } else {
@@ -106,6 +102,17 @@ class Parser {
     return args_[next_++];
   }
 
+  Status AddEndpoint(std::string_view name, std::vector<net::Endpoint>& target) {
+    IMDSD_ASSIGN_OR_RETURN(std::string_view text, Value(name));
+    auto endpoint = net::Endpoint::Parse(text);
+    if (!endpoint) {
+      return InvalidArgument(std::string(name) + ": " + Quote(text) +
+                             " is not ADDRESS:PORT (IPv6 addresses in brackets)");
+    }
+    target.push_back(*endpoint);
+    return Status::Ok();
+  }
+
   Status SetOnce(std::string_view name, std::optional<std::filesystem::path>& target) {
     IMDSD_ASSIGN_OR_RETURN(std::string_view value, Value(name));
     if (target) return InvalidArgument(std::string(name) + " given twice");
@@ -133,16 +140,20 @@ Result<Options> ParseOptions(int argc, const char* const* argv) {
 
 std::string UsageText() {
   return "Usage:\n"
-         "  imdsd --config FILE [--listen ADDR:PORT]... [--state-dir DIR] [--log-level LEVEL]\n"
-         "        [--ready-file FILE]\n"
+         "  imdsd --config FILE [--listen ADDR:PORT]... [--sts-listen ADDR:PORT]...\n"
+         "        [--state-dir DIR] [--log-level LEVEL] [--ready-file FILE]\n"
          "  imdsd --check-config FILE\n"
          "  imdsd --version | --help\n"
          "\n"
-         "Serves the EC2 instance metadata service (IMDSv1/IMDSv2) described by FILE.\n"
+         "Serves the EC2 instance metadata service (IMDSv1/IMDSv2) described by FILE and, when "
+         "FILE\n"
+         "declares identities or an sts section, an STS Query API endpoint for labs.\n"
          "\n"
          "  --config FILE        YAML configuration to serve\n"
          "  --listen ADDR:PORT   listen here instead of server.listen; repeatable; IPv6 in\n"
          "                       brackets ([::1]:8169); port 0 lets the OS choose\n"
+         "  --sts-listen ADDR:PORT  the STS endpoint listens here instead of sts.listen (and is\n"
+         "                       on even if the file leaves it off); repeatable\n"
          "  --state-dir DIR      replaces state_dir (token key, identity signing key)\n"
          "  --log-level LEVEL    trace, debug, info, warn, error, critical or off\n"
          "  --ready-file FILE    once serving, write the bound ADDR:PORTs there, one a line\n"

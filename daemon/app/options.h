@@ -1,8 +1,8 @@
 #pragma once
 // Options: imdsd's command line as a plain value.
 //
-//   imdsd --config FILE [--listen ADDR:PORT]... [--state-dir DIR] [--log-level LEVEL]
-//         [--ready-file FILE]
+//   imdsd --config FILE [--listen ADDR:PORT]... [--sts-listen ADDR:PORT]... [--state-dir DIR]
+//         [--log-level LEVEL] [--ready-file FILE]
 //   imdsd --check-config FILE | --version | --help
 //
 // Parsing has no side effects (nothing is opened or printed), so every flag is unit-tested; main.cc
@@ -28,6 +28,9 @@ struct Options {
   std::filesystem::path config_file;
   // --listen, repeatable: replaces server.listen of the file when not empty.
   std::vector<net::Endpoint> listen;
+  // --sts-listen, repeatable: replaces sts.listen when not empty, and turns the STS endpoint on
+  // even when the file leaves it off (asking for its address is asking for it).
+  std::vector<net::Endpoint> sts_listen;
   std::optional<std::filesystem::path> state_dir;  // replaces state_dir
   std::optional<std::string> log_level;            // replaces logging.level
   // Where to write the bound endpoints (one "ADDR:PORT" per line) once serving.

@@ -67,6 +67,47 @@ TEST_F(DaemonTest, ReloadKeepsListenersServerOptionsAndStateDir) {
   EXPECT_THAT(ignored[2], HasSubstr("state_dir (/var/lib/imdsd -> /elsewhere)"));
 }
 
+TEST_F(DaemonTest, StsListenOverrideTurnsTheEndpointOn) {
+  options_.sts_listen = {Endpoint("127.0.0.1:0")};
+  auto config = ApplyOverrides(loaded_, options_);
+  EXPECT_TRUE(config->sts.enabled);
+  ASSERT_EQ(config->sts.listen.size(), 1u);
+  EXPECT_EQ(config->sts.listen[0].ToString(), "127.0.0.1:0");
+}
+
+TEST_F(DaemonTest, WithoutStsListenOverrideTheFileDecides) {
+  loaded_.sts.listen = {Endpoint("127.0.0.1:8170")};
+  auto config = ApplyOverrides(loaded_, options_);
+  EXPECT_FALSE(config->sts.enabled);
+  EXPECT_EQ(config->sts.listen[0].ToString(), "127.0.0.1:8170");
+}
+
+TEST_F(DaemonTest, ReloadKeepsTheStsListenerAuditLogAndSkew) {
+  loaded_.sts.enabled = true;
+  loaded_.sts.listen = {Endpoint("127.0.0.1:8170")};
+  config::Config reloaded = loaded_;
+  reloaded.sts.listen = {Endpoint("127.0.0.1:9170")};
+  reloaded.sts.audit_log = "/tmp/elsewhere.jsonl";
+  reloaded.sts.max_clock_skew = std::chrono::minutes(5);
+  std::vector<std::string> ignored;
+  auto next = KeepStartOnlySettings(loaded_, reloaded, &ignored);
+  EXPECT_TRUE(next->sts.enabled);
+  EXPECT_EQ(next->sts.listen[0].ToString(), "127.0.0.1:8170");
+  EXPECT_EQ(config::AuditLogPath(*next), config::AuditLogPath(loaded_));
+  EXPECT_EQ(next->sts.max_clock_skew, loaded_.sts.max_clock_skew);
+  EXPECT_THAT(ignored, ElementsAre(HasSubstr("sts.listen (127.0.0.1:8170 -> 127.0.0.1:9170)"),
+                                   HasSubstr("sts.audit_log"), HasSubstr("sts.max_clock_skew")));
+}
+
+TEST_F(DaemonTest, ReloadCannotSwitchTheStsEndpointOnOrOff) {
+  config::Config reloaded = loaded_;
+  reloaded.sts.enabled = true;
+  std::vector<std::string> ignored;
+  auto next = KeepStartOnlySettings(loaded_, reloaded, &ignored);
+  EXPECT_FALSE(next->sts.enabled);
+  EXPECT_THAT(ignored, ElementsAre(HasSubstr("sts.enabled (false -> true)")));
+}
+
 TEST_F(DaemonTest, UnchangedReloadIgnoresNothing) {
   std::vector<std::string> ignored;
   KeepStartOnlySettings(loaded_, loaded_, &ignored);

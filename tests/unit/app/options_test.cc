@@ -99,6 +99,22 @@ TEST(OptionsTest, Errors) {
   }
 }
 
+TEST(OptionsTest, StsListenIsRepeatableAndSeparateFromListen) {
+  auto options = Parse({"--config", "c.yaml", "--sts-listen", "127.0.0.1:0", "--listen",
+                        "127.0.0.1:8169", "--sts-listen=[::1]:8170"});
+  ASSERT_OK(options);
+  ASSERT_EQ(options->sts_listen.size(), 2u);
+  EXPECT_EQ(options->sts_listen[0].ToString(), "127.0.0.1:0");
+  EXPECT_EQ(options->sts_listen[1].ToString(), "[::1]:8170");
+  ASSERT_EQ(options->listen.size(), 1u);
+}
+
+TEST(OptionsTest, StsListenNeedsAnEndpoint) {
+  auto options = Parse({"--config", "c.yaml", "--sts-listen", "localhost:8170"});
+  EXPECT_THAT(options, StatusIs(ErrorCode::kInvalidArgument));
+  EXPECT_THAT(options.status().message(), HasSubstr("--sts-listen: 'localhost:8170' is not"));
+}
+
 TEST(OptionsTest, ArgvSkipsTheProgramName) {
   const char* argv[] = {"imdsd", "--check-config", "c.yaml"};
   auto options = ParseOptions(3, argv);
@@ -108,8 +124,8 @@ TEST(OptionsTest, ArgvSkipsTheProgramName) {
 
 TEST(OptionsTest, UsageMentionsEveryFlag) {
   const std::string usage = UsageText();
-  for (const char* flag : {"--config", "--listen", "--state-dir", "--log-level", "--ready-file",
-                           "--check-config", "--version", "--help"}) {
+  for (const char* flag : {"--config", "--listen", "--sts-listen", "--state-dir", "--log-level",
+                           "--ready-file", "--check-config", "--version", "--help"}) {
     EXPECT_THAT(usage, HasSubstr(flag));
   }
 }
