@@ -1,10 +1,12 @@
 #include "stsapi/audit.h"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <sys/stat.h>
+#include <thread>
 #include <unistd.h>
 
 #include <gmock/gmock.h>
@@ -207,6 +209,27 @@ TEST_F(AuditFileTest, AppendsLinesWithMode0600) {
     (*again)->Append(R"({"n":3})");
   }  // the destructor writes what is queued
   EXPECT_EQ(Contents(), "{\"n\":1}\n{\"n\":2}\n{\"n\":3}\n");
+}
+
+TEST_F(AuditFileTest, ManyWritersLoseNothingBelowTheQueueLimit) {
+  auto file = AuditFile::Open(path_, 100000);
+  ASSERT_OK(file);
+  AuditRing ring(1000);
+  AuditFanout fanout({file->get(), &ring});
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&fanout, t] {
+      for (int i = 0; i < 250; ++i) {
+        fanout.Append("{\"t\":" + std::to_string(t) + ",\"i\":" + std::to_string(i) + "}");
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  (*file)->Flush();
+  const std::string contents = Contents();
+  EXPECT_EQ(std::count(contents.begin(), contents.end(), '\n'), 1000);
+  EXPECT_EQ(ring.Snapshot().size(), 1000u);
+  EXPECT_EQ((*file)->dropped(), 0u);
 }
 
 TEST_F(AuditFileTest, RefusesAFileOthersCanRead) {
