@@ -476,13 +476,23 @@ class StsLifecycleTest(unittest.TestCase):
                 time.sleep(0.05)
             self.assertIn("/moved/", client.get_caller_identity()["Arn"])
 
-    def test_sts_endpoint_is_announced_and_stops_with_the_daemon(self):
+    def test_one_audit_line_per_request_written_out_at_stop(self):
         with Daemon(config(), env=SECRETS_ENV) as d:
             url = sts_url(d)
             self.assertRegex(url, r"^http://127\.0\.0\.1:\d+$")
             self.assertNotIn(url[len("http://"):], d.endpoints)  # the ready file lists IMDS only
-            self.assertEqual(d.stop(), 0)
+            alice = sts_client(url, ALICE_KEY, ALICE_SECRET)
+            alice.get_caller_identity()
+            error_of(lambda: alice.assume_role(RoleArn=role_arn("partner-role"),
+                                               RoleSessionName="nope"))
+            error_of(sts_client(url, ALICE_KEY, PARTNER_SECRET).get_caller_identity)
+            self.assertEqual(d.stop(), 0)  # SIGTERM: both listeners stop, the audit file flushes
             self.assertIn("stopped", d.log_text())
+            with open(os.path.join(d.dir, "state", "sts-audit.jsonl")) as f:
+                events = [json.loads(line) for line in f]
+            self.assertEqual([(e["eventName"], e.get("errorCode")) for e in events],
+                             [("GetCallerIdentity", None), ("AssumeRole", "AccessDenied"),
+                              ("GetCallerIdentity", "SignatureDoesNotMatch")])
 
     def test_no_sts_section_opens_no_sts_port(self):
         with Daemon(config_yaml([instance_yaml()])) as d:
