@@ -1,7 +1,10 @@
 // LabActions::AssumeRole: trust and identity policies, ExternalId, MFA, durations and role
 // chaining, session policies, tags, source identity.
 
+#include <atomic>
 #include <chrono>
+#include <thread>
+#include <vector>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -439,6 +442,51 @@ TEST(PackedPolicyPercentTest, Formula) {
   EXPECT_EQ(PackedPolicyPercent("", {{"ab", "cd"}}, {"ab"}), 1);  // 8 + 4 units, rounded up
   EXPECT_EQ(PackedPolicyPercent(std::string(4096, 'x'), {}, {}), 100);
   EXPECT_EQ(PackedPolicyPercent(std::string(4098, 'x'), {}, {}), 101);
+}
+
+}  // namespace
+}  // namespace imdsd::stsservice
+
+namespace imdsd::stsservice {
+namespace {
+
+class AssumeRoleStateTest : public StsServiceTest {};
+
+TEST_F(AssumeRoleStateTest, OneCodeServesOneOfManyConcurrentCalls) {
+  const auto alice = Alice();
+  auto request = Request("mfa-admin");
+  request.serial_number = kMfaSerial;
+  request.token_code = MfaCode();
+  std::atomic<int> accepted{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&] {
+      if (actions_->AssumeRole(Context(&alice), request).ok()) ++accepted;
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(accepted.load(), 1);
+}
+
+TEST_F(AssumeRoleStateTest, ReloadChangesRolesButKeepsUsedCodes) {
+  const auto alice = Alice();
+  auto request = Request("mfa-admin");
+  request.serial_number = kMfaSerial;
+  request.token_code = MfaCode();
+  ASSERT_TRUE(actions_->AssumeRole(Context(&alice), request).ok());
+
+  auto next = std::make_shared<config::Config>(*config_);
+  next->roles.push_back(MakeRole(
+      "added", Trust(R"({"AWS":"arn:aws:iam::222222222222:root"})", R"("sts:AssumeRole")")));
+  auto dir = Directory::Build(next);
+  ASSERT_TRUE(dir.ok());
+  actions_->SetDirectory(*dir);
+  directory_ = *dir;
+
+  EXPECT_TRUE(actions_->AssumeRole(Context(&alice), Request("added")).ok());
+  auto replay = actions_->AssumeRole(Context(&alice), request);
+  ASSERT_FALSE(replay.ok());
+  EXPECT_THAT(replay.error().audit_detail, HasSubstr("already used"));
 }
 
 }  // namespace

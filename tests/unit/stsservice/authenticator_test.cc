@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "sts/credential_issuer.h"
+#include "stsapi/query.h"
 #include "stsservice_fixture.h"
 
 namespace imdsd::stsservice {
@@ -192,6 +193,78 @@ TEST_F(AuthenticatorTest, ReloadedDirectoryDropsRemovedKeys) {
   authenticator_->SetDirectory(*dir);
   auto after = Sign(bob_key_, kBobSecret);
   ExpectError(Authenticate(*after), "InvalidClientTokenId", 403);
+}
+
+}  // namespace
+}  // namespace imdsd::stsservice
+
+namespace imdsd::stsservice {
+namespace {
+
+// A presigned GET as SDKs build it (EKS tokens are presigned GetCallerIdentity calls), with the
+// session token in the query string.
+class PresignedTest : public StsServiceTest {
+ protected:
+  struct Presigned {
+    std::vector<std::pair<std::string, std::string>> params;
+    std::string host = "127.0.0.1:8170";
+    stsapi::StsRequest request;
+  };
+
+  std::unique_ptr<Presigned> Presign(const stsapi::Credentials& creds) const {
+    auto out = std::make_unique<Presigned>();
+    const std::string amz_date = sigv4::FormatAmzDate(clock_.Now());
+    const std::string scope = amz_date.substr(0, 8) + "/us-east-1/sts/aws4_request";
+    out->params = {{"Action", "GetCallerIdentity"},
+                   {"Version", "2011-06-15"},
+                   {"X-Amz-Algorithm", "AWS4-HMAC-SHA256"},
+                   {"X-Amz-Credential", creds.access_key_id + "/" + scope},
+                   {"X-Amz-Date", amz_date},
+                   {"X-Amz-Expires", "60"},
+                   {"X-Amz-SignedHeaders", "host"},
+                   {"X-Amz-Security-Token", creds.session_token}};
+    std::string raw;
+    for (const auto& [name, value] : out->params) {
+      raw += (raw.empty() ? "" : "&") + stsapi::PercentEncode(name) + "=" +
+             stsapi::PercentEncode(value);
+    }
+    const std::vector<sigv4::Header> headers = {{"Host", out->host}};
+    const std::string canonical =
+        sigv4::CanonicalRequest({"GET", "/", sigv4::CanonicalQuery(raw, false), "host", headers,
+                                 crypto::HexEncode(crypto::Sha256(std::string_view()))});
+    out->params.emplace_back(
+        "X-Amz-Signature",
+        sigv4::SignatureHex(sigv4::DeriveSigningKey(creds.secret_access_key, amz_date.substr(0, 8),
+                                                    "us-east-1", "sts"),
+                            sigv4::StringToSign(amz_date, scope, canonical)));
+    out->request.method = "GET";
+    out->request.path = "/";
+    for (const auto& [name, value] : out->params) out->request.query.emplace_back(name, value);
+    out->request.headers.emplace_back("Host", out->host);
+    out->request.source_ip = "127.0.0.1";
+    return out;
+  }
+};
+
+TEST_F(PresignedTest, SessionTokenInTheQueryAuthenticates) {
+  const auto alice = Alice();
+  auto assumed = Assume(alice, Request("open", "eks"));
+  ASSERT_TRUE(assumed.ok());
+  auto presigned = Presign(assumed.value().credentials);
+  auto caller = authenticator_->Authenticate(presigned->request, clock_.Now());
+  ASSERT_TRUE(caller.ok()) << caller.error().code << ": " << caller.error().message;
+  EXPECT_EQ(caller.value().arn, "arn:aws:sts::111111111111:assumed-role/open/eks");
+}
+
+TEST_F(PresignedTest, AlteredQueryValueFailsTheSignature) {
+  const auto alice = Alice();
+  auto assumed = Assume(alice, Request("open", "eks"));
+  ASSERT_TRUE(assumed.ok());
+  auto presigned = Presign(assumed.value().credentials);
+  presigned->request.query[0].second = "GetSessionToken";
+  auto caller = authenticator_->Authenticate(presigned->request, clock_.Now());
+  ASSERT_FALSE(caller.ok());
+  EXPECT_EQ(caller.error().code, "SignatureDoesNotMatch");
 }
 
 }  // namespace
