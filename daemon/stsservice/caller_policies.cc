@@ -11,13 +11,6 @@
 namespace imdsd::stsservice {
 namespace {
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-    return std::tolower(static_cast<unsigned char>(x)) ==
-           std::tolower(static_cast<unsigned char>(y));
-  });
-}
-
 // Role tags, then the session's own tags replacing role tags of the same key (any case).
 policy::Tags MergeTags(const policy::Tags& base, const std::vector<sts::SessionTag>& session) {
   policy::Tags out;
@@ -40,6 +33,26 @@ void UseUser(const UserEntry* user, CallerPolicies& out) {
 
 }  // namespace
 
+stsapi::StsError Explained(stsapi::StsError error, std::string detail) {
+  error.audit_detail = std::move(detail);
+  return error;
+}
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
+    return std::tolower(static_cast<unsigned char>(x)) ==
+           std::tolower(static_cast<unsigned char>(y));
+  });
+}
+
+std::optional<stsapi::StsError> RoleDurationError(const RoleEntry& role, int duration) {
+  const int max = role.role->max_session_duration_seconds;
+  if (duration <= max) return std::nullopt;
+  return Explained(stsapi::DurationExceedsRoleMaxError(),
+                   std::to_string(duration) + " s asked, role " + role.arn + " allows " +
+                       std::to_string(max) + " s (its MaxSessionDuration)");
+}
+
 stsapi::Outcome<std::optional<SessionPolicy>> ParseSessionPolicy(
     const std::optional<std::string>& policy, const std::vector<std::string>& policy_arns) {
   if (!policy_arns.empty()) {
@@ -58,9 +71,8 @@ stsapi::Outcome<std::optional<SessionPolicy>> ParseSessionPolicy(
       if (!message.empty()) message += "; ";
       message += problem.ToString();
     }
-    stsapi::StsError error = stsapi::MalformedPolicyDocumentError(message);
-    error.audit_detail = "the session policy is not a valid identity policy: " + message;
-    return error;
+    return Explained(stsapi::MalformedPolicyDocumentError(message),
+                     "the session policy is not a valid identity policy: " + message);
   }
   return std::optional<SessionPolicy>(
       SessionPolicy{std::move(parsed.compact_json), std::move(*parsed.policy)});

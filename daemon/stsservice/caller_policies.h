@@ -23,6 +23,14 @@
 
 namespace imdsd::stsservice {
 
+// `error` with `detail` as its audit explanation.
+stsapi::StsError Explained(stsapi::StsError error, std::string detail);
+// ASCII case-insensitive equality (tag keys are unique regardless of case, as in IAM).
+bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+
+// The ValidationError for a `duration` above `role`'s MaxSessionDuration; nullopt when it fits.
+std::optional<stsapi::StsError> RoleDurationError(const RoleEntry& role, int duration);
+
 // A session policy passed to AssumeRole or GetFederationToken, parsed.
 struct SessionPolicy {
   std::string compact_json;  // what the session token carries

@@ -41,6 +41,12 @@ Result<ParsedPolicy> Parse(const config::PolicyDocument& document, policy::Polic
 
 policy::Tags TagsOf(const config::IamTags& tags) { return policy::Tags(tags.begin(), tags.end()); }
 
+template <typename Map, typename Key>
+auto FindIn(const Map& map, const Key& key) -> decltype(map.begin()->second) {
+  auto it = map.find(key);
+  return it == map.end() ? nullptr : it->second;
+}
+
 }  // namespace
 
 std::string MakeUserArn(std::string_view partition, sts::AccountId account, std::string_view path,
@@ -148,33 +154,27 @@ Result<std::shared_ptr<const Directory>> Directory::Build(
 }
 
 const AccessKeyEntry* Directory::FindAccessKey(std::string_view access_key_id) const {
-  auto it = keys_by_id_.find(access_key_id);
-  return it == keys_by_id_.end() ? nullptr : it->second;
+  return FindIn(keys_by_id_, access_key_id);
 }
 
 const UserEntry* Directory::FindUserByArn(std::string_view arn) const {
-  auto it = users_by_arn_.find(arn);
-  return it == users_by_arn_.end() ? nullptr : it->second;
+  return FindIn(users_by_arn_, arn);
 }
 
 const UserEntry* Directory::FindUser(sts::AccountId account, std::string_view name) const {
-  auto it = users_by_name_.find(NameKey(account, name));
-  return it == users_by_name_.end() ? nullptr : it->second;
+  return FindIn(users_by_name_, NameKey(account, name));
 }
 
 const RoleEntry* Directory::FindRoleByArn(std::string_view arn) const {
-  auto it = roles_by_arn_.find(arn);
-  return it == roles_by_arn_.end() ? nullptr : it->second;
+  return FindIn(roles_by_arn_, arn);
 }
 
 const MfaDeviceEntry* Directory::FindMfaDevice(std::string_view serial) const {
-  auto it = mfa_by_serial_.find(serial);
-  return it == mfa_by_serial_.end() ? nullptr : it->second;
+  return FindIn(mfa_by_serial_, serial);
 }
 
 const OidcProviderEntry* Directory::FindOidcProviderByArn(std::string_view arn) const {
-  auto it = oidc_by_arn_.find(arn);
-  return it == oidc_by_arn_.end() ? nullptr : it->second;
+  return FindIn(oidc_by_arn_, arn);
 }
 
 const OidcProviderEntry* Directory::FindOidcProviderByIssuer(sts::AccountId account,

@@ -24,13 +24,6 @@ constexpr int kPackedPolicyBudget = 2048;
 
 std::chrono::sys_seconds Seconds(WallTime t) { return std::chrono::floor<std::chrono::seconds>(t); }
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-    return std::tolower(static_cast<unsigned char>(x)) ==
-           std::tolower(static_cast<unsigned char>(y));
-  });
-}
-
 StsError Denied(std::string_view caller_arn, std::string_view action, std::string_view resource,
                 std::string detail) {
   StsError error = stsapi::NotAuthorizedError(caller_arn, action, resource);
@@ -38,9 +31,20 @@ StsError Denied(std::string_view caller_arn, std::string_view action, std::strin
   return error;
 }
 
-StsError WithDetail(StsError error, std::string detail) {
-  error.audit_detail = std::move(detail);
-  return error;
+// The configured user behind a caller signing with a long-term key: GetSessionToken and
+// GetFederationToken refuse every other caller.
+Outcome<const UserEntry*> LongTermUser(const Directory& directory,
+                                       const stsapi::CallerIdentity* caller,
+                                       std::string_view action) {
+  if (caller == nullptr) return stsapi::InternalFailureError();
+  if (caller->session) {
+    return Explained(stsapi::SessionCredentialsNotAllowedError(action),
+                     caller->arn + " signed with temporary credentials; " + std::string(action) +
+                         " needs a user's long-term access key");
+  }
+  const UserEntry* user = directory.FindUserByArn(caller->arn);
+  if (user == nullptr) return stsapi::InternalFailureError();
+  return user;
 }
 
 }  // namespace
@@ -64,21 +68,26 @@ LabActions::LabActions(const Clock& clock, RandomSource& random,
                        std::shared_ptr<const Directory> directory)
     : clock_(clock), random_(random), codec_(codec), directory_(std::move(directory)) {}
 
-Outcome<WallTime> LabActions::CheckMfa(const UserEntry* user, const std::string& serial,
-                                       const std::optional<std::string>& code, WallTime now) {
+Outcome<std::optional<WallTime>> LabActions::CheckMfa(const UserEntry* user,
+                                                      const std::optional<std::string>& serial_arg,
+                                                      const std::optional<std::string>& code,
+                                                      WallTime now) {
+  if (!serial_arg && !code) return std::optional<WallTime>();
+  if (!serial_arg) return Explained(stsapi::MfaUnusableError(), "TokenCode without SerialNumber");
+  const std::string& serial = *serial_arg;
   const std::shared_ptr<const Directory> dir = directory_.Get();
   const MfaDeviceEntry* device = dir->FindMfaDevice(serial);
   if (device == nullptr) {
-    return WithDetail(stsapi::MfaUnusableError(), "no MFA device with serial " + serial);
+    return Explained(stsapi::MfaUnusableError(), "no MFA device with serial " + serial);
   }
   if (user == nullptr || device->user != user) {
-    return WithDetail(
+    return Explained(
         stsapi::MfaUnusableError(),
         "MFA device " + serial + " is not assigned to the caller" +
             (user == nullptr ? " (only IAM users have MFA devices)" : " " + user->arn));
   }
   if (!code) {
-    return WithDetail(stsapi::MfaInvalidCodeError(), "SerialNumber without TokenCode");
+    return Explained(stsapi::MfaInvalidCodeError(), "SerialNumber without TokenCode");
   }
   const std::string& seed = device->device->seed.Reveal();
   const std::span<const std::uint8_t> seed_bytes(reinterpret_cast<const std::uint8_t*>(seed.data()),
@@ -89,14 +98,32 @@ Outcome<WallTime> LabActions::CheckMfa(const UserEntry* user, const std::string&
   Result<crypto::TotpMatch> match = crypto::VerifyTotp(seed_bytes, *code, now, last);
   if (!match.ok()) {
     const bool replay = match.status().code() == ErrorCode::kFailedPrecondition;
-    return WithDetail(
+    return Explained(
         stsapi::MfaInvalidCodeError(),
         replay ? "the code for MFA device " + serial + " was already used; each code is good once"
                : "the code does not match MFA device " + serial +
                      " at this time (one 30-second step either side allowed)");
   }
   last_mfa_step_[serial] = match->step;
-  return now;
+  return std::optional<WallTime>(now);
+}
+
+LabActions::RoleSession LabActions::IssueRoleSession(const Directory& directory,
+                                                     const RoleEntry& role,
+                                                     std::string_view session_name,
+                                                     sts::SessionClaims& claims, WallTime now,
+                                                     int duration_seconds) {
+  claims.kind = sts::SessionKind::kAssumedRole;
+  claims.account_id = role.account_id;
+  claims.role_arn = role.arn;
+  claims.role_id = role.role->role_id;
+  claims.role_session_name = std::string(session_name);
+  RoleSession out;
+  out.credentials = Issue(claims, now, std::chrono::seconds(duration_seconds));
+  out.user.assumed_role_id = sts::MakeAssumedRoleId(role.role->role_id, session_name);
+  out.user.arn = sts::MakeAssumedRoleArn(directory.partition(), role.account_id, role.role->name,
+                                         session_name);
+  return out;
 }
 
 stsapi::Credentials LabActions::Issue(sts::SessionClaims& claims, WallTime now,
@@ -167,15 +194,15 @@ Outcome<stsapi::AssumeRoleResponse> LabActions::AssumeRole(
     for (std::size_t i = 0; i < tags.size(); ++i) {
       if (!EqualsIgnoreCase(tags[i].key, tag.key)) continue;
       if (i < inherited) {
-        return WithDetail(
+        return Explained(
             stsapi::ValidationError("Tag key '" + tag.key +
                                     "' is set by an inherited transitive session tag and cannot "
                                     "be passed again in a chained session."),
             "tag " + tag.key + " is transitive from " + caller.arn);
       }
-      return WithDetail(stsapi::ValidationError("Duplicate tag keys found. Please note that Tag "
-                                                "keys are case insensitive."),
-                        "tag key " + tag.key + " passed twice");
+      return Explained(stsapi::ValidationError("Duplicate tag keys found. Please note that Tag "
+                                               "keys are case insensitive."),
+                       "tag key " + tag.key + " passed twice");
     }
     tags.push_back({tag.key, tag.value});
   }
@@ -184,7 +211,7 @@ Outcome<stsapi::AssumeRoleResponse> LabActions::AssumeRole(
         std::any_of(request.tags.begin(), request.tags.end(),
                     [&](const stsapi::Tag& t) { return EqualsIgnoreCase(t.key, key); });
     if (!passed) {
-      return WithDetail(
+      return Explained(
           stsapi::ValidationError("Transitive tag key '" + key +
                                   "' is not one of the session tags passed in this request."),
           "transitive key " + key + " names no passed tag");
@@ -194,7 +221,7 @@ Outcome<stsapi::AssumeRoleResponse> LabActions::AssumeRole(
     if (!known) transitive_keys.push_back(key);
   }
   if (tags.size() > stsapi::kMaxTags) {
-    return WithDetail(
+    return Explained(
         stsapi::ValidationError("The number of session tags (" + std::to_string(tags.size()) +
                                 ") exceeds the limit of 50."),
         "passed and inherited session tags together exceed 50");
@@ -205,22 +232,17 @@ Outcome<stsapi::AssumeRoleResponse> LabActions::AssumeRole(
       session != nullptr ? session->source_identity : std::nullopt;
   if (request.source_identity) {
     if (source_identity && *source_identity != *request.source_identity) {
-      return WithDetail(stsapi::SourceIdentityAlreadySetError(),
-                        "the calling session already has source identity " + *source_identity);
+      return Explained(stsapi::SourceIdentityAlreadySetError(),
+                       "the calling session already has source identity " + *source_identity);
     }
     source_identity = request.source_identity;
   }
 
   // MFA.
-  std::optional<WallTime> mfa_time;
-  if (request.serial_number || request.token_code) {
-    if (!request.serial_number) {
-      return WithDetail(stsapi::MfaUnusableError(), "TokenCode without SerialNumber");
-    }
-    Outcome<WallTime> mfa = CheckMfa(who.user, *request.serial_number, request.token_code, now);
-    if (!mfa.ok()) return std::move(mfa).error();
-    mfa_time = mfa.value();
-  }
+  Outcome<std::optional<WallTime>> mfa =
+      CheckMfa(who.user, request.serial_number, request.token_code, now);
+  if (!mfa.ok()) return std::move(mfa).error();
+  const std::optional<WallTime> mfa_time = mfa.value();
 
   // Condition keys.
   policy::ConditionContext keys;
@@ -249,18 +271,14 @@ Outcome<stsapi::AssumeRoleResponse> LabActions::AssumeRole(
 
   // Durations: the role's maximum first, then the chaining cap (the order live STS shows).
   const int duration = request.duration_seconds.value_or(stsapi::kDefaultRoleDurationSeconds);
-  if (duration > role->role->max_session_duration_seconds) {
-    return WithDetail(stsapi::DurationExceedsRoleMaxError(),
-                      std::to_string(duration) + " s asked, role " + role->arn + " allows " +
-                          std::to_string(role->role->max_session_duration_seconds) + " s");
-  }
+  if (auto error = RoleDurationError(*role, duration)) return *std::move(error);
   const bool chaining = session != nullptr && session->kind == sts::SessionKind::kAssumedRole;
   if (chaining && duration > stsapi::kRoleChainingMaxSeconds) {
-    return WithDetail(stsapi::RoleChainingLimitError(),
-                      caller.arn +
-                          " is itself an assumed-role session, so this is role chaining: "
-                          "at most 3600 s, " +
-                          std::to_string(duration) + " s asked");
+    return Explained(stsapi::RoleChainingLimitError(),
+                     caller.arn +
+                         " is itself an assumed-role session, so this is role chaining: "
+                         "at most 3600 s, " +
+                         std::to_string(duration) + " s asked");
   }
 
   std::optional<int> packed;
@@ -269,18 +287,13 @@ Outcome<stsapi::AssumeRoleResponse> LabActions::AssumeRole(
   if (session_policy.value() || !tags.empty()) {
     packed = PackedPolicyPercent(compact, tags, transitive_keys);
     if (*packed > 100) {
-      return WithDetail(stsapi::PackedPolicyTooLargeError(*packed),
-                        "session policy and tags use an estimated " + std::to_string(*packed) +
-                            "% of the packed space");
+      return Explained(stsapi::PackedPolicyTooLargeError(*packed),
+                       "session policy and tags use an estimated " + std::to_string(*packed) +
+                           "% of the packed space");
     }
   }
 
   sts::SessionClaims claims;
-  claims.kind = sts::SessionKind::kAssumedRole;
-  claims.account_id = role->account_id;
-  claims.role_arn = role->arn;
-  claims.role_id = role->role->role_id;
-  claims.role_session_name = request.role_session_name;
   if (session_policy.value()) claims.session_policy = session_policy.value()->compact_json;
   claims.tags = std::move(tags);
   claims.transitive_tag_keys = std::move(transitive_keys);
@@ -290,13 +303,12 @@ Outcome<stsapi::AssumeRoleResponse> LabActions::AssumeRole(
     claims.mfa_authenticated = true;
     claims.mfa_auth_time = Seconds(*mfa_time);
   }
+  RoleSession issued =
+      IssueRoleSession(*dir, *role, request.role_session_name, claims, now, duration);
 
   stsapi::AssumeRoleResponse response;
-  response.credentials = Issue(claims, now, std::chrono::seconds(duration));
-  response.assumed_role_user.assumed_role_id =
-      sts::MakeAssumedRoleId(role->role->role_id, request.role_session_name);
-  response.assumed_role_user.arn = sts::MakeAssumedRoleArn(
-      dir->partition(), role->account_id, role->role->name, request.role_session_name);
+  response.credentials = std::move(issued.credentials);
+  response.assumed_role_user = std::move(issued.user);
   response.packed_policy_size = packed;
   response.source_identity = source_identity;
   return response;
@@ -304,28 +316,15 @@ Outcome<stsapi::AssumeRoleResponse> LabActions::AssumeRole(
 
 Outcome<stsapi::GetSessionTokenResponse> LabActions::GetSessionToken(
     const stsapi::CallContext& context, const stsapi::GetSessionTokenRequest& request) {
-  if (context.caller == nullptr) return stsapi::InternalFailureError();
-  const stsapi::CallerIdentity& caller = *context.caller;
-  if (caller.session) {
-    return WithDetail(stsapi::SessionCredentialsNotAllowedError("GetSessionToken"),
-                      caller.arn +
-                          " signed with temporary credentials; GetSessionToken needs a "
-                          "user's long-term access key");
-  }
   const std::shared_ptr<const Directory> dir = directory_.Get();
-  const UserEntry* user = dir->FindUserByArn(caller.arn);
-  if (user == nullptr) return stsapi::InternalFailureError();
+  Outcome<const UserEntry*> long_term = LongTermUser(*dir, context.caller, "GetSessionToken");
+  if (!long_term.ok()) return std::move(long_term).error();
+  const UserEntry* user = long_term.value();
 
-  std::optional<WallTime> mfa_time;
-  if (request.serial_number || request.token_code) {
-    if (!request.serial_number) {
-      return WithDetail(stsapi::MfaUnusableError(), "TokenCode without SerialNumber");
-    }
-    Outcome<WallTime> mfa =
-        CheckMfa(user, *request.serial_number, request.token_code, Now(context));
-    if (!mfa.ok()) return std::move(mfa).error();
-    mfa_time = mfa.value();
-  }
+  Outcome<std::optional<WallTime>> mfa =
+      CheckMfa(user, request.serial_number, request.token_code, Now(context));
+  if (!mfa.ok()) return std::move(mfa).error();
+  const std::optional<WallTime> mfa_time = mfa.value();
 
   sts::SessionClaims claims;
   claims.kind = sts::SessionKind::kSessionToken;
@@ -345,17 +344,11 @@ Outcome<stsapi::GetSessionTokenResponse> LabActions::GetSessionToken(
 
 Outcome<stsapi::GetFederationTokenResponse> LabActions::GetFederationToken(
     const stsapi::CallContext& context, const stsapi::GetFederationTokenRequest& request) {
-  if (context.caller == nullptr) return stsapi::InternalFailureError();
-  const stsapi::CallerIdentity& caller = *context.caller;
-  if (caller.session) {
-    return WithDetail(stsapi::SessionCredentialsNotAllowedError("GetFederationToken"),
-                      caller.arn +
-                          " signed with temporary credentials; GetFederationToken needs "
-                          "a user's long-term access key");
-  }
   const std::shared_ptr<const Directory> dir = directory_.Get();
-  const UserEntry* user = dir->FindUserByArn(caller.arn);
-  if (user == nullptr) return stsapi::InternalFailureError();
+  Outcome<const UserEntry*> long_term = LongTermUser(*dir, context.caller, "GetFederationToken");
+  if (!long_term.ok()) return std::move(long_term).error();
+  const UserEntry* user = long_term.value();
+  const stsapi::CallerIdentity& caller = *context.caller;
 
   const std::string account = user->account_id.ToString();
   const std::string federated_arn =
@@ -369,9 +362,9 @@ Outcome<stsapi::GetFederationTokenResponse> LabActions::GetFederationToken(
   for (const stsapi::Tag& tag : request.tags) {
     for (const sts::SessionTag& seen : tags) {
       if (EqualsIgnoreCase(seen.key, tag.key)) {
-        return WithDetail(stsapi::ValidationError("Duplicate tag keys found. Please note that "
-                                                  "Tag keys are case insensitive."),
-                          "tag key " + tag.key + " passed twice");
+        return Explained(stsapi::ValidationError("Duplicate tag keys found. Please note that "
+                                                 "Tag keys are case insensitive."),
+                         "tag key " + tag.key + " passed twice");
       }
     }
     tags.push_back({tag.key, tag.value});
@@ -399,9 +392,9 @@ Outcome<stsapi::GetFederationTokenResponse> LabActions::GetFederationToken(
         session_policy.value() ? std::string_view(session_policy.value()->compact_json) : "", tags,
         {});
     if (*packed > 100) {
-      return WithDetail(stsapi::PackedPolicyTooLargeError(*packed),
-                        "session policy and tags use an estimated " + std::to_string(*packed) +
-                            "% of the packed space");
+      return Explained(stsapi::PackedPolicyTooLargeError(*packed),
+                       "session policy and tags use an estimated " + std::to_string(*packed) +
+                           "% of the packed space");
     }
   }
 
@@ -434,10 +427,10 @@ Outcome<stsapi::GetAccessKeyInfoResponse> LabActions::GetAccessKeyInfo(
   }
   Result<sts::AccountId> account = sts::AccountFromAccessKeyId(request.access_key_id);
   if (!account.ok()) {
-    return WithDetail(stsapi::ValidationError(
-                          "imdsd cannot tell the account of access key " + request.access_key_id +
-                          ": it is not a configured key and does not encode an account."),
-                      account.status().message());
+    return Explained(stsapi::ValidationError(
+                         "imdsd cannot tell the account of access key " + request.access_key_id +
+                         ": it is not a configured key and does not encode an account."),
+                     account.status().message());
   }
   response.account = account->ToString();
   return response;

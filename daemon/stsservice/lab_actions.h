@@ -105,10 +105,22 @@ class LabActions final : public stsapi::StsActions {
 
  private:
   WallTime Now(const stsapi::CallContext& context) const;
-  // Checks SerialNumber + TokenCode for `user` (nullptr: the caller has no MFA devices) at
-  // `now`, refusing a code already used. The MFA time on success.
-  stsapi::Outcome<WallTime> CheckMfa(const UserEntry* user, const std::string& serial,
-                                     const std::optional<std::string>& code, WallTime now);
+  // Checks SerialNumber + TokenCode (when either was passed) for `user` (nullptr: the caller
+  // has no MFA devices) at `now`, refusing a code already used. The MFA time on success;
+  // nullopt when the request has neither.
+  stsapi::Outcome<std::optional<WallTime>> CheckMfa(const UserEntry* user,
+                                                    const std::optional<std::string>& serial,
+                                                    const std::optional<std::string>& code,
+                                                    WallTime now);
+  // A new session of `role` named `session_name`: fills the role fields of `claims` (whose
+  // other fields the caller set), issues credentials and names the assumed-role user.
+  struct RoleSession {
+    stsapi::Credentials credentials;
+    stsapi::AssumedRoleUser user;
+  };
+  RoleSession IssueRoleSession(const Directory& directory, const RoleEntry& role,
+                               std::string_view session_name, sts::SessionClaims& claims,
+                               WallTime now, int duration_seconds);
   // New ASIA credentials for `claims` (key, secret and times are filled in here).
   stsapi::Credentials Issue(sts::SessionClaims& claims, WallTime now,
                             std::chrono::seconds lifetime);

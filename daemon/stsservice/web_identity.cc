@@ -65,11 +65,6 @@ std::optional<std::string> UnverifiedIssuer(std::string_view token) {
   return std::nullopt;
 }
 
-stsapi::StsError WithDetail(stsapi::StsError error, std::string detail) {
-  error.audit_detail = std::move(detail);
-  return error;
-}
-
 }  // namespace
 
 stsapi::Outcome<stsapi::AssumeRoleWithWebIdentityResponse> LabActions::AssumeRoleWithWebIdentity(
@@ -80,27 +75,27 @@ stsapi::Outcome<stsapi::AssumeRoleWithWebIdentityResponse> LabActions::AssumeRol
   if (!request.role_arn.starts_with("arn:")) return stsapi::InvalidRoleArnError(request.role_arn);
   const RoleEntry* role = dir->FindRoleByArn(request.role_arn);
   if (role == nullptr) {
-    return WithDetail(stsapi::WebIdentityNotAuthorizedError(),
-                      "no role " + request.role_arn + " exists in the configuration");
+    return Explained(stsapi::WebIdentityNotAuthorizedError(),
+                     "no role " + request.role_arn + " exists in the configuration");
   }
 
   const std::optional<std::string> issuer = UnverifiedIssuer(request.web_identity_token);
   if (!issuer) {
-    return WithDetail(stsapi::InvalidIdentityTokenError("The ID token provided is not a valid "
-                                                        "JSON Web Token with an issuer."),
-                      "the token has no readable iss claim");
+    return Explained(stsapi::InvalidIdentityTokenError("The ID token provided is not a valid "
+                                                       "JSON Web Token with an issuer."),
+                     "the token has no readable iss claim");
   }
   const OidcProviderEntry* provider = dir->FindOidcProviderByIssuer(role->account_id, *issuer);
   if (provider == nullptr) {
-    return WithDetail(stsapi::InvalidIdentityTokenError(
-                          "No OpenIDConnect provider found in your account for " + *issuer),
-                      "account " + role->account_id.ToString() + " of role " + role->arn +
-                          " has no OIDC provider with URL " + *issuer);
+    return Explained(stsapi::InvalidIdentityTokenError(
+                         "No OpenIDConnect provider found in your account for " + *issuer),
+                     "account " + role->account_id.ToString() + " of role " + role->arn +
+                         " has no OIDC provider with URL " + *issuer);
   }
   Result<crypto::VerifiedJwt> verified = provider->keys.Verify(request.web_identity_token);
   if (!verified.ok()) {
     const bool unauthenticated = verified.status().code() == ErrorCode::kUnauthenticated;
-    return WithDetail(
+    return Explained(
         stsapi::InvalidIdentityTokenError(unauthenticated ? std::string(kNoVerificationKey)
                                                           : "The ID token provided is malformed."),
         "provider " + provider->provider->arn + ": " + verified.status().message());
@@ -112,22 +107,22 @@ stsapi::Outcome<stsapi::AssumeRoleWithWebIdentityResponse> LabActions::AssumeRol
     case crypto::ClaimsProblem::kNone:
       break;
     case crypto::ClaimsProblem::kWrongIssuer:
-      return WithDetail(stsapi::InvalidIdentityTokenError(
-                            "No OpenIDConnect provider found in your account for " + *issuer),
-                        verdict.reason);
+      return Explained(stsapi::InvalidIdentityTokenError(
+                           "No OpenIDConnect provider found in your account for " + *issuer),
+                       verdict.reason);
     case crypto::ClaimsProblem::kWrongAudience:
-      return WithDetail(stsapi::InvalidIdentityTokenError("Incorrect token audience"),
-                        verdict.reason);
+      return Explained(stsapi::InvalidIdentityTokenError("Incorrect token audience"),
+                       verdict.reason);
     case crypto::ClaimsProblem::kExpired: {
       const auto now_s =
           std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
-      return WithDetail(
+      return Explained(
           stsapi::WebIdentityTokenExpiredError(now_s, claims.exp->time_since_epoch().count()),
           verdict.reason);
     }
     case crypto::ClaimsProblem::kNoExpiry:
     case crypto::ClaimsProblem::kNotYetValid:
-      return WithDetail(stsapi::InvalidIdentityTokenError(verdict.reason), verdict.reason);
+      return Explained(stsapi::InvalidIdentityTokenError(verdict.reason), verdict.reason);
   }
   // The audience that matched: the first token aud the provider accepts.
   std::string audience;
@@ -159,15 +154,11 @@ stsapi::Outcome<stsapi::AssumeRoleWithWebIdentityResponse> LabActions::AssumeRol
   policy::AccessDecision decision =
       AuthorizeForRole(who, *role, "sts:AssumeRoleWithWebIdentity", keys);
   if (!decision.allowed()) {
-    return WithDetail(stsapi::WebIdentityNotAuthorizedError(), std::move(decision.reason));
+    return Explained(stsapi::WebIdentityNotAuthorizedError(), std::move(decision.reason));
   }
 
   const int duration = request.duration_seconds.value_or(stsapi::kDefaultRoleDurationSeconds);
-  if (duration > role->role->max_session_duration_seconds) {
-    return WithDetail(stsapi::DurationExceedsRoleMaxError(),
-                      std::to_string(duration) + " s asked, role " + role->arn + " allows " +
-                          std::to_string(role->role->max_session_duration_seconds) + " s");
-  }
+  if (auto error = RoleDurationError(*role, duration)) return *std::move(error);
   std::optional<int> packed;
   if (session_policy.value()) {
     packed = PackedPolicyPercent(session_policy.value()->compact_json, {}, {});
@@ -175,20 +166,14 @@ stsapi::Outcome<stsapi::AssumeRoleWithWebIdentityResponse> LabActions::AssumeRol
   }
 
   sts::SessionClaims session;
-  session.kind = sts::SessionKind::kAssumedRole;
-  session.account_id = role->account_id;
-  session.role_arn = role->arn;
-  session.role_id = role->role->role_id;
-  session.role_session_name = request.role_session_name;
   if (session_policy.value()) session.session_policy = session_policy.value()->compact_json;
+  RoleSession issued =
+      IssueRoleSession(*dir, *role, request.role_session_name, session, now, duration);
 
   stsapi::AssumeRoleWithWebIdentityResponse response;
-  response.credentials = Issue(session, now, std::chrono::seconds(duration));
+  response.credentials = std::move(issued.credentials);
   response.subject_from_web_identity_token = subject;
-  response.assumed_role_user.assumed_role_id =
-      sts::MakeAssumedRoleId(role->role->role_id, request.role_session_name);
-  response.assumed_role_user.arn = sts::MakeAssumedRoleArn(
-      dir->partition(), role->account_id, role->role->name, request.role_session_name);
+  response.assumed_role_user = std::move(issued.user);
   response.packed_policy_size = packed;
   // Live STS answers with the provider's ARN for OIDC providers (the model only says "the
   // issuing authority").
