@@ -14,11 +14,11 @@ namespace {
 // Role tags, then the session's own tags replacing role tags of the same key (any case).
 policy::Tags MergeTags(const policy::Tags& base, const std::vector<sts::SessionTag>& session) {
   policy::Tags out;
-  for (const auto& [key, value] : base) {
+  for (const auto& entry : base) {
     const bool replaced = std::any_of(session.begin(), session.end(), [&](const auto& tag) {
-      return EqualsIgnoreCase(tag.key, key);
+      return EqualsIgnoreCase(tag.key, entry.first);
     });
-    if (!replaced) out.emplace_back(key, value);
+    if (!replaced) out.push_back(entry);
   }
   for (const sts::SessionTag& tag : session) out.emplace_back(tag.key, tag.value);
   return out;
