@@ -1398,8 +1398,8 @@ class IamReader {
       }
     }
     if (!user.name.empty() && !user.account_id.empty()) {
-      user.arn = "arn:" + config.partition + ":iam::" + user.account_id + ":user" + user.path +
-                 user.name;
+      user.arn =
+          "arn:" + config.partition + ":iam::" + user.account_id + ":user" + user.path + user.name;
     }
     if (auto f = map.Get("policies")) ReadPermissionPolicies(*f, user.policies);
     if (auto f = map.Get("tags")) user.tags = ReadIamTags(*f);
