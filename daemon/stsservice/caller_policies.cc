@@ -79,7 +79,7 @@ stsapi::Outcome<std::optional<SessionPolicy>> ParseSessionPolicy(
 }
 
 void ResolveCaller(const Directory& directory, const stsapi::CallerIdentity& caller,
-                   CallerPolicies& out) {
+                   PolicyCache& cache, CallerPolicies& out) {
   const std::string account = caller.account_id.ToString();
   const sts::SessionClaims* session = caller.session ? &*caller.session : nullptr;
   switch (caller.type) {
@@ -116,13 +116,12 @@ void ResolveCaller(const Directory& directory, const stsapi::CallerIdentity& cal
     }
   }
   if (session != nullptr && session->session_policy) {
-    Result<policy::Policy> parsed =
-        policy::ParsePolicy(*session->session_policy, policy::PolicyKind::kIdentity);
+    out.session_policy = cache.Get(*session->session_policy);
     out.session_policies.emplace();
     // A token we minted always holds a valid policy; if not, an empty list denies everything.
-    if (parsed.ok()) {
-      out.session_policy = std::move(parsed).value();
-      out.session_policies->push_back({"session policy of " + caller.arn, &*out.session_policy});
+    if (out.session_policy != nullptr) {
+      out.session_policies->push_back(
+          {"session policy of " + caller.arn, out.session_policy.get()});
     }
   }
 }

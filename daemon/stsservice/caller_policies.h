@@ -9,6 +9,7 @@
 // policy it was created with. A role removed by a reload leaves its sessions with no policy.
 // Plain functions over borrowed data; thread-safe.
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,6 +21,7 @@
 #include "policy/principal.h"
 #include "stsapi/actions.h"
 #include "stsservice/directory.h"
+#include "stsservice/policy_cache.h"
 
 namespace imdsd::stsservice {
 
@@ -57,14 +59,14 @@ struct CallerPolicies {
   std::string principal_arn;        // aws:PrincipalArn: the user, role or federated-user ARN
   std::string principal_type;       // aws:PrincipalType: User, AssumedRole, FederatedUser
   std::vector<policy::NamedPolicy> identity_policies;
-  std::optional<policy::Policy> session_policy;  // parsed from the session's claims
+  std::shared_ptr<const policy::Policy> session_policy;  // from the session's claims
   std::optional<std::vector<policy::NamedPolicy>> session_policies;
   policy::Tags principal_tags;
 };
 
-// Fills `out` for `caller` from `directory`.
+// Fills `out` for `caller` from `directory`; a session's policy comes through `cache`.
 void ResolveCaller(const Directory& directory, const stsapi::CallerIdentity& caller,
-                   CallerPolicies& out);
+                   PolicyCache& cache, CallerPolicies& out);
 
 // The caller's condition keys: aws:PrincipalArn/Account/Type, aws:userid, aws:username (users),
 // aws:PrincipalTag/*, aws:SourceIp, aws:SecureTransport (false: the endpoint is plain HTTP),

@@ -169,7 +169,7 @@ Outcome<stsapi::AssumeRoleResponse> LabActions::AssumeRole(
   }
 
   CallerPolicies who;
-  ResolveCaller(*dir, caller, who);
+  ResolveCaller(*dir, caller, session_policies_, who);
   const sts::SessionClaims* session = caller.session ? &*caller.session : nullptr;
 
   // Session policy.
@@ -371,7 +371,7 @@ Outcome<stsapi::GetFederationTokenResponse> LabActions::GetFederationToken(
   }
 
   CallerPolicies who;
-  ResolveCaller(*dir, caller, who);
+  ResolveCaller(*dir, caller, session_policies_, who);
   policy::ConditionContext keys;
   FillCallerKeys(caller, who, context.source_ip, Now(context), keys);
   policy::Tags request_tags;

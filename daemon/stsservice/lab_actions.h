@@ -60,6 +60,7 @@
 #include "sts/session_token.h"
 #include "stsapi/actions.h"
 #include "stsservice/directory.h"
+#include "stsservice/policy_cache.h"
 #include "stsservice/shared_directory.h"
 
 namespace imdsd::stsservice {
@@ -129,6 +130,7 @@ class LabActions final : public stsapi::StsActions {
   RandomSource& random_;
   const sts::SessionTokenCodec& codec_;
   SharedDirectory directory_;
+  PolicyCache session_policies_;  // parsed session policies of calling sessions
 
   std::mutex mfa_mutex_;
   std::map<std::string, std::uint64_t, std::less<>> last_mfa_step_;  // guarded by mfa_mutex_
