@@ -31,6 +31,69 @@ StsError Denied(std::string_view caller_arn, std::string_view action, std::strin
   return error;
 }
 
+// The tags of a new role session: transitive tags inherited from the calling session, then
+// the request's own, which may repeat neither those nor each other (keys compare without case);
+// and the transitive keys, inherited ones first.
+struct SessionTags {
+  std::vector<sts::SessionTag> tags;
+  std::vector<std::string> transitive_keys;
+};
+
+Outcome<SessionTags> ResolveSessionTags(const stsapi::CallerIdentity& caller,
+                                        const stsapi::AssumeRoleRequest& request) {
+  SessionTags out;
+  std::vector<sts::SessionTag>& tags = out.tags;
+  std::vector<std::string>& transitive_keys = out.transitive_keys;
+  const sts::SessionClaims* session = caller.session ? &*caller.session : nullptr;
+  if (session != nullptr) {
+    for (const sts::SessionTag& tag : session->tags) {
+      const bool transitive =
+          std::any_of(session->transitive_tag_keys.begin(), session->transitive_tag_keys.end(),
+                      [&](const std::string& key) { return EqualsIgnoreCase(key, tag.key); });
+      if (transitive) tags.push_back(tag);
+    }
+    transitive_keys = session->transitive_tag_keys;
+  }
+  const std::size_t inherited = tags.size();
+  for (const stsapi::Tag& tag : request.tags) {
+    for (std::size_t i = 0; i < tags.size(); ++i) {
+      if (!EqualsIgnoreCase(tags[i].key, tag.key)) continue;
+      if (i < inherited) {
+        return Explained(
+            stsapi::ValidationError("Tag key '" + tag.key +
+                                    "' is set by an inherited transitive session tag and cannot "
+                                    "be passed again in a chained session."),
+            "tag " + tag.key + " is transitive from " + caller.arn);
+      }
+      return Explained(stsapi::ValidationError("Duplicate tag keys found. Please note that Tag "
+                                               "keys are case insensitive."),
+                       "tag key " + tag.key + " passed twice");
+    }
+    tags.push_back({tag.key, tag.value});
+  }
+  for (const std::string& key : request.transitive_tag_keys) {
+    const bool passed =
+        std::any_of(request.tags.begin(), request.tags.end(),
+                    [&](const stsapi::Tag& t) { return EqualsIgnoreCase(t.key, key); });
+    if (!passed) {
+      return Explained(
+          stsapi::ValidationError("Transitive tag key '" + key +
+                                  "' is not one of the session tags passed in this request."),
+          "transitive key " + key + " names no passed tag");
+    }
+    const bool known = std::any_of(transitive_keys.begin(), transitive_keys.end(),
+                                   [&](const std::string& k) { return EqualsIgnoreCase(k, key); });
+    if (!known) transitive_keys.push_back(key);
+  }
+  if (tags.size() > stsapi::kMaxTags) {
+    return Explained(
+        stsapi::ValidationError("The number of session tags (" + std::to_string(tags.size()) +
+                                ") exceeds the limit of 50."),
+        "passed and inherited session tags together exceed 50");
+  }
+  return out;
+}
+
 // The configured user behind a caller signing with a long-term key: GetSessionToken and
 // GetFederationToken refuse every other caller.
 Outcome<const UserEntry*> LongTermUser(const Directory& directory,
@@ -177,55 +240,10 @@ Outcome<stsapi::AssumeRoleResponse> LabActions::AssumeRole(
       ParseSessionPolicy(request.policy, request.policy_arns);
   if (!session_policy.ok()) return std::move(session_policy).error();
 
-  // Tags: passed ones, and transitive ones inherited from a chained session.
-  std::vector<sts::SessionTag> tags;
-  std::vector<std::string> transitive_keys;
-  if (session != nullptr) {
-    for (const sts::SessionTag& tag : session->tags) {
-      const bool transitive =
-          std::any_of(session->transitive_tag_keys.begin(), session->transitive_tag_keys.end(),
-                      [&](const std::string& key) { return EqualsIgnoreCase(key, tag.key); });
-      if (transitive) tags.push_back(tag);
-    }
-    transitive_keys = session->transitive_tag_keys;
-  }
-  const std::size_t inherited = tags.size();
-  for (const stsapi::Tag& tag : request.tags) {
-    for (std::size_t i = 0; i < tags.size(); ++i) {
-      if (!EqualsIgnoreCase(tags[i].key, tag.key)) continue;
-      if (i < inherited) {
-        return Explained(
-            stsapi::ValidationError("Tag key '" + tag.key +
-                                    "' is set by an inherited transitive session tag and cannot "
-                                    "be passed again in a chained session."),
-            "tag " + tag.key + " is transitive from " + caller.arn);
-      }
-      return Explained(stsapi::ValidationError("Duplicate tag keys found. Please note that Tag "
-                                               "keys are case insensitive."),
-                       "tag key " + tag.key + " passed twice");
-    }
-    tags.push_back({tag.key, tag.value});
-  }
-  for (const std::string& key : request.transitive_tag_keys) {
-    const bool passed =
-        std::any_of(request.tags.begin(), request.tags.end(),
-                    [&](const stsapi::Tag& t) { return EqualsIgnoreCase(t.key, key); });
-    if (!passed) {
-      return Explained(
-          stsapi::ValidationError("Transitive tag key '" + key +
-                                  "' is not one of the session tags passed in this request."),
-          "transitive key " + key + " names no passed tag");
-    }
-    const bool known = std::any_of(transitive_keys.begin(), transitive_keys.end(),
-                                   [&](const std::string& k) { return EqualsIgnoreCase(k, key); });
-    if (!known) transitive_keys.push_back(key);
-  }
-  if (tags.size() > stsapi::kMaxTags) {
-    return Explained(
-        stsapi::ValidationError("The number of session tags (" + std::to_string(tags.size()) +
-                                ") exceeds the limit of 50."),
-        "passed and inherited session tags together exceed 50");
-  }
+  Outcome<SessionTags> session_tags = ResolveSessionTags(caller, request);
+  if (!session_tags.ok()) return std::move(session_tags).error();
+  std::vector<sts::SessionTag>& tags = session_tags.value().tags;
+  std::vector<std::string>& transitive_keys = session_tags.value().transitive_keys;
 
   // Source identity: set once per chain.
   std::optional<std::string> source_identity =
