@@ -107,6 +107,13 @@ std::string AssociationOf(const CredentialPlan::Tenant& tenant) {
          sts::RoleArnOf(tenant.session) + "|" + tenant.session.role_id;
 }
 
+// Ids for snapshots, unique in the process, so a thread's reference can never be mistaken for
+// another InstanceCredentials' snapshot (0 means "none").
+std::uint64_t NextSnapshotId() {
+  static std::atomic<std::uint64_t> next{1};
+  return next.fetch_add(1, std::memory_order_relaxed);
+}
+
 // The role name in "arn:aws:iam::123456789012:role/path/name": role names cannot contain '/'.
 std::string_view RoleNameOfArn(std::string_view role_arn) {
   const std::size_t slash = role_arn.rfind('/');
@@ -133,7 +140,10 @@ Result<CredentialPlan> PlanInstanceCredentials(const config::Config& config) {
 }
 
 InstanceCredentials::InstanceCredentials(const Clock& clock, sts::CredentialStore& store)
-    : clock_(clock), store_(store), snapshot_(std::make_shared<const Snapshot>()) {}
+    : clock_(clock),
+      store_(store),
+      snapshot_(std::make_shared<const Snapshot>()),
+      snapshot_id_(NextSnapshotId()) {}
 
 Status InstanceCredentials::Apply(const config::Config& config) {
   IMDSD_ASSIGN_OR_RETURN(CredentialPlan plan, PlanInstanceCredentials(config));
@@ -200,9 +210,9 @@ void InstanceCredentials::Commit(CredentialPlan plan) {
 
 imds::LookupResult InstanceCredentials::Lookup(const imds::DynamicRequest& request,
                                                std::span<const std::string_view> segments) const {
-  const std::shared_ptr<const Snapshot> snapshot = CurrentSnapshot();
-  const auto it = snapshot->tenants.find(request.instance.instance_id);
-  if (it == snapshot->tenants.end()) return {};
+  const Snapshot& snapshot = ThreadSnapshot();
+  const auto it = snapshot.tenants.find(request.instance.instance_id);
+  if (it == snapshot.tenants.end()) return {};
   if (segments.empty()) return {LookupResult::Kind::kListing, std::string(kIamListing)};
   if (segments[0] == "info") {
     if (segments.size() != 1) return {};
@@ -211,7 +221,7 @@ imds::LookupResult InstanceCredentials::Lookup(const imds::DynamicRequest& reque
   if (segments[0] == kCredentialsDir) {
     return LookupCredentials(it->first, segments.subspan(1), false);
   }
-  if (segments[0] == kExtendedCredentialsDir && snapshot->serve_extended) {
+  if (segments[0] == kExtendedCredentialsDir && snapshot.serve_extended) {
     return LookupCredentials(it->first, segments.subspan(1), true);
   }
   return {};
@@ -236,9 +246,24 @@ std::shared_ptr<const InstanceCredentials::Snapshot> InstanceCredentials::Curren
   return snapshot_;
 }
 
+const InstanceCredentials::Snapshot& InstanceCredentials::ThreadSnapshot() const {
+  struct ThreadReference {
+    std::uint64_t id = 0;
+    std::shared_ptr<const Snapshot> snapshot;
+  };
+  thread_local ThreadReference current;
+  if (current.id != snapshot_id_.load(std::memory_order_acquire)) {
+    std::scoped_lock lock(snapshot_mutex_);
+    current.snapshot = snapshot_;
+    current.id = snapshot_id_.load(std::memory_order_relaxed);
+  }
+  return *current.snapshot;
+}
+
 void InstanceCredentials::Publish(std::shared_ptr<const Snapshot> snapshot) {
   std::scoped_lock lock(snapshot_mutex_);
   snapshot_ = std::move(snapshot);
+  snapshot_id_.store(NextSnapshotId(), std::memory_order_release);
 }
 
 }  // namespace imdsd::iam

@@ -23,9 +23,12 @@
 // saw it, or the reload that changed it.
 //
 // Borrows the clock and the store, which must outlive it. Thread-safe: Lookup() runs on many
-// threads at once and only copies a shared_ptr under a mutex (plus CredentialStore::Current(),
-// which never waits for a rotation); Commit() calls are serialized among themselves.
+// threads at once; each thread keeps its own reference to the current snapshot and takes the
+// mutex only after a Commit() published a new one (plus CredentialStore::Current(), which never
+// waits for a rotation); Commit() calls are serialized among themselves.
 
+#include <atomic>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <span>
@@ -104,6 +107,9 @@ class InstanceCredentials final : public imds::DynamicSubtree {
                                        std::span<const std::string_view> segments,
                                        bool extended) const;
   std::shared_ptr<const Snapshot> CurrentSnapshot() const;
+  // The current snapshot through this thread's own reference: the request path shares no
+  // mutex and no reference count with other threads. Valid until this thread calls it again.
+  const Snapshot& ThreadSnapshot() const;
   void Publish(std::shared_ptr<const Snapshot> snapshot);
 
   const Clock& clock_;
@@ -113,6 +119,9 @@ class InstanceCredentials final : public imds::DynamicSubtree {
 
   mutable std::mutex snapshot_mutex_;
   std::shared_ptr<const Snapshot> snapshot_;  // guarded by snapshot_mutex_; never null
+  // Unique in the process (0: none), changed by every Publish(); tells threads their reference
+  // is stale.
+  std::atomic<std::uint64_t> snapshot_id_{0};
 };
 
 }  // namespace imdsd::iam

@@ -173,6 +173,26 @@ TEST_F(InstanceCredentialsTest, AnInstanceWithoutAProfileHasNoIam) {
   EXPECT_THAT(store_.Tenants(), ElementsAre(kWebId, kDbId));
 }
 
+// Lookup() answers from a per-thread reference to the snapshot: two objects used on one thread
+// must not answer from each other's, and a Commit() must be seen by the next Lookup().
+TEST_F(InstanceCredentialsTest, EachObjectAnswersFromItsOwnCurrentSnapshot) {
+  ApplyConfig();
+  InstanceCredentials other(clock_, store_);
+  ASSERT_NE(FindInstance(kWebId), nullptr);
+  const config::Instance web = *FindInstance(kWebId);  // a copy: the config changes below
+  const imds::DynamicRequest request{web, true};
+  const std::vector<std::string_view> info = {"info"};
+  EXPECT_EQ(credentials_.Lookup(request, info).kind, imds::LookupResult::Kind::kValue);
+  EXPECT_EQ(other.Lookup(request, info).kind, imds::LookupResult::Kind::kNotFound);
+  EXPECT_EQ(credentials_.Lookup(request, info).kind, imds::LookupResult::Kind::kValue);
+
+  ASSERT_OK(other.Apply(config_));
+  EXPECT_EQ(other.Lookup(request, info).kind, imds::LookupResult::Kind::kValue);
+  config_.instances.clear();
+  ASSERT_OK(other.Apply(config_));
+  EXPECT_EQ(other.Lookup(request, info).kind, imds::LookupResult::Kind::kNotFound);
+}
+
 TEST_F(InstanceCredentialsTest, ExtendedPathAddsTheAccountAndCanBeSwitchedOff) {
   ApplyConfig();
   EXPECT_EQ(Body(kWebId, "security-credentials-extended/"), "app-role");
